@@ -1,0 +1,131 @@
+"""Prefect entry point `flows/daily_brief.py:daily_brief`: the daily brief as a flow of a few coarse tasks.
+
+Thin on purpose: each task calls one newsbrief stage. Sources are fetched concurrently and retried on network
+errors only; the model work runs as one batched task so models load once per worker.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from prefect import flow, task
+from prefect.cache_policies import NONE
+from prefect.states import State
+
+from newsbrief.brief import assemble_brief, digest_articles
+from newsbrief.config import Config, EmailConfig, load_config
+from newsbrief.deliver import send_email, write_files
+from newsbrief.ingest import FetchError, IngestOptions, dedupe, ingest_source
+from newsbrief.records import Article, ArticleDigest, Brief, Skipped, Story
+from newsbrief.render import render_all
+from newsbrief.stories import group_stories
+from newsbrief.summarise import SummaryOptions
+
+log = logging.getLogger("newsbrief.flow")
+
+
+class NothingToBrief(RuntimeError):
+    """No source could be read: there is nothing to write a brief about."""
+
+
+@dataclass
+class BriefRun:
+    brief: Brief
+    files: list[Path]
+
+
+def _is_network_error(task_: object, task_run: object, state: State) -> bool:
+    try:
+        state.result()
+    except FetchError:
+        return True
+    except Exception:
+        return False
+    return False
+
+
+@task(retries=2, retry_delay_seconds=[1, 4], retry_condition_fn=_is_network_error, cache_policy=NONE,
+      task_run_name="ingest {source}")
+def ingest(source: str, options: IngestOptions) -> tuple[list[Article], list[Skipped]]:
+    return ingest_source(source, options)
+
+
+@task(cache_policy=NONE)
+def summarise_and_extract(articles: list[Article], summariser: str, options: SummaryOptions) -> list[ArticleDigest]:
+    return digest_articles(articles, summariser, options)
+
+
+@task(cache_policy=NONE)
+def group(digests: list[ArticleDigest], threshold: float) -> list[Story]:
+    return group_stories(digests, threshold)
+
+
+@task(cache_policy=NONE)
+def render(brief: Brief, templates: Path | None) -> dict[str, str]:
+    return render_all(brief, templates)
+
+
+@task(cache_policy=NONE)
+def write(rendered: dict[str, str], folder: Path) -> list[Path]:
+    return write_files(rendered, folder)
+
+
+@task(retries=2, retry_delay_seconds=5, cache_policy=NONE)
+def email(config: EmailConfig, subject: str, text: str, html: str) -> None:
+    send_email(config, subject, text, html)
+
+
+def gather_sources(config: Config) -> tuple[list[Article], list[Skipped]]:
+    """Fetch every source concurrently; a source that still fails after its retries becomes a Skipped entry."""
+    futures = [(source, ingest.submit(source, config.ingest)) for source in config.sources]
+    articles: list[Article] = []
+    skipped: list[Skipped] = []
+    for source, future in futures:
+        future.wait()
+        if future.state.is_completed():
+            found, lost = future.result()
+            articles.extend(found)
+            skipped.extend(lost)
+        else:
+            error = future.state.result(raise_on_failure=False)
+            skipped.append(Skipped(source=source, reason=f"could not be read: {error}", url=_url_of(source)))
+    unique, duplicates = dedupe(articles)
+    return unique, skipped + duplicates
+
+
+def _url_of(source: str) -> str | None:
+    return source if "://" in source else None
+
+
+@flow(name="daily-brief")
+def daily_brief(
+    config: str | None = None,
+    sources: list[str] | None = None,
+    out: str | None = None,
+    day: str | None = None,
+    summariser: str | None = None,
+) -> BriefRun:
+    """Ingest, summarise, extract facts, group stories, render and deliver one day's brief."""
+    settings = load_config(config, sources=sources or None, out=Path(out) if out else None, summariser=summariser)
+    brief_date = date.fromisoformat(day) if day else datetime.now(ZoneInfo(settings.timezone)).date()
+    log.info("reading %d source(s)", len(settings.sources))
+    articles, skipped = gather_sources(settings)
+    if not articles:
+        reasons = "; ".join(f"{s.title or s.url or s.source}: {s.reason}" for s in skipped) or "no sources given"
+        raise NothingToBrief(f"no article could be read from any source ({reasons})")
+    log.info("summarising and extracting facts from %d article(s)", len(articles))
+    digests = summarise_and_extract(articles, settings.summariser, settings.summary)
+    stories = group(digests, settings.story_threshold)
+    brief = assemble_brief(brief_date, stories, skipped, settings.timezone, settings.top_entities)
+    rendered = render(brief, settings.templates)
+    files = write(rendered, settings.out / brief_date.isoformat())
+    log.info("wrote %s", ", ".join(str(f) for f in files))
+    if settings.email.enabled:
+        subject = settings.email.subject.format(date=brief_date.isoformat())
+        email(settings.email, subject, rendered["brief.md"], rendered["brief.html"])
+        log.info("emailed the brief to %s", ", ".join(settings.email.recipients))
+    return BriefRun(brief=brief, files=files)

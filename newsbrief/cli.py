@@ -1,0 +1,200 @@
+"""The `newsbrief` command: run the daily flow, serve it on a schedule, and batch commands for evaluation."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+app = typer.Typer(
+    help="newsbrief turns the day's news into a daily brief in which every sentence and fact is traceable to its "
+    "source. Offline by default.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+ConfigOption = Annotated[Path | None, typer.Option("--config", "-c", help="A newsbrief.toml file.", exists=True)]
+SourcesOption = Annotated[
+    list[str] | None, typer.Option("--sources", "-s", help="Feed/page URL, file or folder; repeat for more.")
+]
+OutOption = Annotated[Path | None, typer.Option("--out", "-o", help="Folder for briefs/<date>/ (default: briefs).")]
+DateOption = Annotated[str | None, typer.Option("--date", help="The brief's date, YYYY-MM-DD (default: today).")]
+SummariserOption = Annotated[
+    str | None, typer.Option("--summariser", help="Summariser by name (see `newsbrief models`).")
+]
+
+
+def _setup_logging(verbose: bool) -> None:
+    """Rich log lines on a terminal, plain ones otherwise (files, CI, cron)."""
+    level = logging.DEBUG if verbose else logging.INFO
+    if sys.stderr.isatty():
+        from rich.logging import RichHandler
+
+        handler: logging.Handler = RichHandler(show_path=False, markup=False)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+    else:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger("newsbrief")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    root.propagate = False
+
+
+@app.command()
+def run(
+    config: ConfigOption = None,
+    sources: SourcesOption = None,
+    out: OutOption = None,
+    date: DateOption = None,
+    summariser: SummariserOption = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging.")] = False,
+) -> None:
+    """Build today's brief with the Prefect flow and write brief.md, brief.html and brief.json."""
+    _setup_logging(verbose)
+    from flows.daily_brief import NothingToBrief, daily_brief
+
+    try:
+        with _progress("Building the brief"):
+            result = daily_brief(
+                config=str(config) if config else None, sources=sources, out=str(out) if out else None,
+                day=date, summariser=summariser,
+            )
+    except NothingToBrief as error:
+        typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(code=1) from error
+    brief = result.brief
+    typer.echo(
+        f"{len(brief.articles)} articles in {len(brief.stories)} stories from {len(brief.sources)} sources, "
+        f"{len(brief.skipped)} skipped"
+    )
+    for path in result.files:
+        typer.echo(str(path))
+
+
+class _progress:
+    """A spinner while the flow runs, on a terminal only; log lines carry the detail either way."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        self.status = None
+
+    def __enter__(self) -> _progress:
+        if sys.stderr.isatty():
+            from rich.console import Console
+
+            self.status = Console(stderr=True).status(self.message)
+            self.status.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.status is not None:
+            self.status.__exit__(*exc)
+
+
+@app.command()
+def serve(
+    cron: Annotated[str, typer.Option(help="Cron schedule, e.g. '0 6 * * *' for 06:00 daily.")] = "0 6 * * *",
+    config: ConfigOption = None,
+    timezone: Annotated[str, typer.Option(help="Time zone the cron schedule is read in.")] = "UTC",
+) -> None:
+    """Serve the flow on a schedule (schedules fire only against a running `prefect server start`)."""
+    from prefect.schedules import Cron
+
+    from flows.daily_brief import daily_brief
+
+    parameters = {"config": str(config.resolve())} if config else {}
+    daily_brief.serve(name="daily-brief", schedules=[Cron(cron, timezone=timezone)], parameters=parameters)
+
+
+def _read_rows(path: Path) -> Iterator[dict]:
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if line.strip():
+                row = json.loads(line)
+                if "text" not in row:
+                    raise typer.BadParameter(f"{path}:{number}: a row needs a 'text' field")
+                yield row
+
+
+def _batches(path: Path, size: int) -> Iterator[list]:
+    """Rows as Articles, in batches: the text is used exactly as given, so offsets match the input."""
+    from newsbrief.records import Article
+
+    batch = []
+    for index, row in enumerate(_read_rows(path)):
+        batch.append(Article(id=str(row.get("id", index)), url=row.get("url"), source=row.get("source", ""),
+                             title=row.get("title", ""), text=row["text"]))
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+InPath = Annotated[Path, typer.Argument(help="JSONL rows {id, text, title?}.", exists=True, dir_okay=False)]
+OutPath = Annotated[Path, typer.Option("--output", "-o", help="JSONL file to write.")]
+BatchOption = Annotated[int, typer.Option(help="Articles per model batch.")] = 64
+
+
+@app.command()
+def summarize(
+    input: InPath,
+    output: OutPath,
+    method: Annotated[str, typer.Option(help="Summariser name.")] = "centrality",
+    sentences: Annotated[int, typer.Option(help="Maximum sentences per summary.")] = 3,
+    words: Annotated[int | None, typer.Option(help="Word budget per summary.")] = None,
+    model: Annotated[str | None, typer.Option(help="Model id, path or registry name (abstractive).")] = None,
+    batch: BatchOption = 64,
+) -> None:
+    """Summarise JSONL articles; writes rows {id, summary: [sentences], spans: [[start, end], ...]}."""
+    _setup_logging(False)
+    from newsbrief.summarise import SummaryOptions, get_summariser
+
+    summariser = get_summariser(method, SummaryOptions(sentences=sentences, words=words, model=model))
+    with output.open("w", encoding="utf-8") as out:
+        for articles in _batches(input, batch):
+            for summary in summariser.summarise(articles):
+                row = {"id": summary.article_id, "summary": [s.text for s in summary.sentences],
+                       "spans": [[s.start, s.end] for s in summary.sentences], "method": summary.method}
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+@app.command()
+def facts(input: InPath, output: OutPath, batch: BatchOption = 64) -> None:
+    """Extract key facts from JSONL articles; writes rows {id, entities, quotes, dates, numbers, events}."""
+    _setup_logging(False)
+    from newsbrief.facts import extract_facts
+    from newsbrief.records import to_jsonable
+
+    with output.open("w", encoding="utf-8") as out:
+        for articles in _batches(input, batch):
+            for found in extract_facts(articles):
+                row = to_jsonable(found)
+                row["id"] = row.pop("article_id")
+                row["entities"] = [
+                    {"text": m.text, "label": m.label or e.label, "start": m.start, "end": m.end, "name": e.name}
+                    for e in found.entities for m in e.mentions
+                ]
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+@app.command()
+def models() -> None:
+    """List the summarisers that can be chosen by name."""
+    from newsbrief.summarise import available
+
+    for name in available():
+        typer.echo(name)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,196 @@
+"""Plain typed records that flow one way through the pipeline: Article -> Summary/Facts -> Story -> Brief.
+
+Every piece of text a brief shows carries the id of the article it came from and character offsets into that
+article's `text`, so `article.text[start:end]` reproduces it: that is what makes the brief traceable.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+
+def to_jsonable(value: Any) -> Any:
+    """Dataclasses, dates and containers as JSON-ready values (dates in ISO 8601)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [to_jsonable(v) for v in value]
+    return value
+
+
+@dataclass
+class Article:
+    """One readable news item. `text` is the cleaned body that every offset in the brief points into."""
+
+    id: str
+    url: str | None
+    source: str
+    title: str
+    text: str
+    published: datetime | None = None
+    language: str = "en"
+    author: str | None = None
+    fetched_at: datetime | None = None
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Skipped:
+    """An input that could not be used, and why; listed in the brief so nothing disappears silently."""
+
+    source: str
+    reason: str
+    url: str | None = None
+    title: str | None = None
+
+
+@dataclass
+class Span:
+    """A verbatim piece of an article: `text == article.text[start:end]`."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class SummarySentence(Span):
+    """One summary sentence. Extractive ones are source spans; abstractive ones point at their best support."""
+
+    article_id: str = ""
+    score: float = 0.0
+    abstractive: bool = False
+    support: Span | None = None
+    support_score: float | None = None
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Summary:
+    article_id: str
+    method: str
+    sentences: list[SummarySentence]
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Mention(Span):
+    label: str = ""
+
+
+@dataclass
+class Entity:
+    """A named thing with all its mentions in one article (aliases merged under one canonical name)."""
+
+    name: str
+    label: str
+    mentions: list[Mention]
+    salience: float = 0.0
+
+    @property
+    def count(self) -> int:
+        return len(self.mentions)
+
+
+@dataclass
+class Quote(Span):
+    """Quoted or reported speech; `text` is verbatim, the speaker resolved where the article names one."""
+
+    speaker: str | None = None
+    speaker_role: str | None = None
+    speaker_span: Span | None = None
+    kind: str = "direct"  # direct | reported
+
+
+@dataclass
+class DateFact(Span):
+    """A date expression and, where it can be resolved against the publication date, its ISO value."""
+
+    iso: str | None = None
+    sentence: Span | None = None
+
+
+@dataclass
+class NumberFact(Span):
+    """Money, percentages, quantities and counts, with the phrase they count and their sentence."""
+
+    kind: str = ""  # MONEY | PERCENT | QUANTITY | CARDINAL
+    value: float | None = None
+    counts: str | None = None
+    sentence: Span | None = None
+
+
+@dataclass
+class Event(Span):
+    """Who did what: a subject-action-object triple read from the dependency parse; `text` is its sentence."""
+
+    subject: str = ""
+    action: str = ""
+    object: str = ""
+
+
+@dataclass
+class Facts:
+    article_id: str
+    entities: list[Entity] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    dates: list[DateFact] = field(default_factory=list)
+    numbers: list[NumberFact] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+
+
+@dataclass
+class ArticleDigest:
+    """An article as the brief shows it: the record itself, its summary and its facts."""
+
+    article: Article
+    summary: Summary
+    facts: Facts
+
+
+@dataclass
+class Story:
+    """Articles from one or more outlets about the same event."""
+
+    id: str
+    headline: str
+    articles: list[ArticleDigest]
+
+    @property
+    def sources(self) -> list[str]:
+        return sorted({d.article.source for d in self.articles})
+
+
+@dataclass
+class TopEntity:
+    name: str
+    label: str
+    mentions: int
+    articles: int
+
+
+@dataclass
+class Brief:
+    date: date
+    generated_at: datetime
+    stories: list[Story]
+    skipped: list[Skipped]
+    top_people: list[TopEntity] = field(default_factory=list)
+    top_organisations: list[TopEntity] = field(default_factory=list)
+    top_places: list[TopEntity] = field(default_factory=list)
+    timezone: str = "UTC"
+
+    @property
+    def articles(self) -> list[ArticleDigest]:
+        return [d for s in self.stories for d in s.articles]
+
+    @property
+    def sources(self) -> list[str]:
+        return sorted({d.article.source for d in self.articles})

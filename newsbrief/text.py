@@ -1,0 +1,102 @@
+"""Text utilities shared by every stage: normalisation, sentence spans with offsets, language guess, ids.
+
+Sentence splitting is rule-based on purpose: it is deterministic, fast on thousands of articles, and keeps exact
+character offsets, which summary sentences and facts must carry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+from newsbrief.records import Span
+
+_ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "col", "lt", "sgt", "capt", "cmdr", "adm", "st",
+    "jr", "sr", "inc", "ltd", "co", "corp", "no", "vs", "etc", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+    "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g", "i.e", "a.m", "p.m", "mt", "ft", "approx",
+    "dept", "est", "fig", "rev", "pres", "supt", "messrs",
+}
+# A sentence ends at . ! ? (plus closing quotes/brackets) followed by space and something that can start a sentence.
+_BOUNDARY = re.compile(r"""[.!?]+["'\u201d\u2019)\]]*(?=\s+["'\u201c\u2018(\[]?[A-Z0-9\u00C0-\u024F])""")
+_PARAGRAPH = re.compile(r"\n\s*\n|\n(?=\s*[-*\u2022]\s)|\n")
+_WORD = re.compile(r"[A-Za-z\u00C0-\u024F]+")
+
+_ENGLISH_STOPWORDS = frozenset(
+    "the of and to a in is that for it on was with as by he at from his said be are have has an were this not "
+    "but they which had their its been who will would or after also more than we there about".split()
+)
+
+
+def normalise_whitespace(text: str) -> str:
+    """Unicode NFC, unified line ends, no runs of spaces; paragraphs (blank lines) are kept."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    text = re.sub(r"[ \t\f\v]+", " ", text)
+    text = re.sub(r" ?\n ?", "\n", text)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip()
+
+
+def _ends_with_abbreviation(chunk: str) -> bool:
+    match = re.search(r"(\S+)\.$", chunk)
+    if not match:
+        return False
+    word = match.group(1).lower().lstrip("(\"'\u201c")
+    return word in _ABBREVIATIONS or bool(re.fullmatch(r"[a-z]", word))
+
+
+def split_sentences(text: str) -> list[Span]:
+    """Sentence spans of `text`, each with `text[start:end] == span.text` and no surrounding whitespace."""
+    spans: list[Span] = []
+    para_start = 0
+    for para_end, next_start in _paragraph_bounds(text):
+        start = para_start
+        for match in _BOUNDARY.finditer(text, para_start, para_end):
+            end = match.end()
+            if match.group().startswith(".") and _ends_with_abbreviation(text[start:end]):
+                continue
+            _add_span(text, start, end, spans)
+            start = end
+        _add_span(text, start, para_end, spans)
+        para_start = next_start
+    return spans
+
+
+def _paragraph_bounds(text: str) -> list[tuple[int, int]]:
+    bounds = [(m.start(), m.end()) for m in _PARAGRAPH.finditer(text)]
+    bounds.append((len(text), len(text)))
+    return bounds
+
+
+def _add_span(text: str, start: int, end: int, spans: list[Span]) -> None:
+    piece = text[start:end]
+    stripped = piece.strip()
+    if not stripped:
+        return
+    lead = len(piece) - len(piece.lstrip())
+    begin = start + lead
+    spans.append(Span(text=stripped, start=begin, end=begin + len(stripped)))
+
+
+def guess_language(text: str) -> str:
+    """'en' when English function words are common enough, 'und' for too little text, else 'other'.
+
+    A cheap guard rather than a language identifier: the models here are English-only, so the question that
+    matters is only whether a text is English.
+    """
+    words = [w.lower() for w in _WORD.findall(text[:5000])]
+    if len(words) < 8:
+        return "und"
+    share = sum(w in _ENGLISH_STOPWORDS for w in words) / len(words)
+    return "en" if share >= 0.12 else "other"
+
+
+def content_hash(text: str) -> str:
+    """A stable id for text without a URL: hash of its case-folded words, so re-spaced copies collide."""
+    canonical = " ".join(_WORD.findall(text.casefold()))
+    return hashlib.sha1(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+def word_count(text: str) -> int:
+    return len(text.split())

@@ -1,0 +1,66 @@
+"""Config loading and delivery: atomic files and a real SMTP exchange with aiosmtpd on 127.0.0.1."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsbrief.config import EmailConfig, load_config
+from newsbrief.deliver import send_email, write_atomic, write_files
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_bundled_example_config_loads() -> None:
+    config = load_config(REPO / "newsbrief.toml")
+    assert config.sources == [str(REPO / "seeds/articles")]
+    assert config.out == REPO / "briefs"
+    assert config.summary.sentences == 3 and config.ingest.max_bytes == 3_000_000
+    assert config.email.enabled is False and config.email.subject == "Daily brief {date}"
+
+
+def test_cli_overrides_win_and_paths_are_relative_to_the_file(tmp_path: Path) -> None:
+    (tmp_path / "nb.toml").write_text('sources = ["news", "https://x.example/rss"]\nout = "out"\n[summary]\nsentences = 2\n')
+    config = load_config(tmp_path / "nb.toml")
+    assert config.sources == [str(tmp_path / "news"), "https://x.example/rss"]
+    assert config.out == tmp_path / "out" and config.summary.sentences == 2
+    overridden = load_config(tmp_path / "nb.toml", sources=["a.md"], out=Path("elsewhere"), summariser=None)
+    assert overridden.sources == ["a.md"] and overridden.out == Path("elsewhere")
+    assert overridden.summariser == "centrality"
+
+
+def test_unknown_settings_are_rejected(tmp_path: Path) -> None:
+    (tmp_path / "bad.toml").write_text("sourcez = []\n")
+    with pytest.raises(ValueError, match="sourcez"):
+        load_config(tmp_path / "bad.toml")
+    (tmp_path / "bad2.toml").write_text("[email]\nhots = 'x'\n")
+    with pytest.raises(ValueError, match=r"\[email\].*hots"):
+        load_config(tmp_path / "bad2.toml")
+
+
+def test_atomic_write_replaces_and_leaves_no_temp_files(tmp_path: Path) -> None:
+    target = tmp_path / "day" / "brief.md"
+    write_atomic(target, "first")
+    write_atomic(target, "second")
+    assert target.read_text() == "second"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["brief.md"]
+    paths = write_files({"a.md": "A", "b.html": "<p>B</p>"}, tmp_path / "x")
+    assert [p.read_text() for p in paths] == ["A", "<p>B</p>"]
+
+
+def test_email_reaches_a_real_smtp_server(smtp_server) -> None:
+    config = EmailConfig(enabled=True, host=smtp_server.host, port=smtp_server.port, sender="brief@newsbrief.test",
+                         recipients=["desk@newsbrief.test", "editor@newsbrief.test"])
+    send_email(config, "Daily brief 2026-11-28", "plain brief", "<h1>html brief</h1>")
+    [(sender, recipients, message)] = smtp_server.messages
+    assert sender == "brief@newsbrief.test"
+    assert recipients == ["desk@newsbrief.test", "editor@newsbrief.test"]
+    assert message["Subject"] == "Daily brief 2026-11-28"
+    assert message.get_body(("plain",)).get_content().strip() == "plain brief"
+    assert message.get_body(("html",)).get_content().strip() == "<h1>html brief</h1>"
+
+
+def test_email_without_recipients_is_an_error() -> None:
+    with pytest.raises(ValueError, match="no recipients"):
+        send_email(EmailConfig(enabled=True), "s", "t", "h")

@@ -1,0 +1,91 @@
+"""Rendering: untrusted article text stays text, links are only http(s), user templates override bundled ones."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+
+from newsbrief.records import (
+    Article,
+    ArticleDigest,
+    Brief,
+    Entity,
+    Facts,
+    Mention,
+    Quote,
+    Skipped,
+    Story,
+    Summary,
+    SummarySentence,
+)
+from newsbrief.render import render_all, render_html, render_markdown, safe_url
+
+EVIL = 'Officials said <script>alert("x")</script> the [vote](javascript:alert(1)) passed.'
+
+
+def make_brief(url: str = "javascript:alert(1)") -> Brief:
+    text = "Mayor Ines Calloway opened the bridge. " + EVIL
+    article = Article(id="a1", url=url, source="Harbour <b>Times</b>", title="Bridge <img src=x onerror=alert(1)>",
+                      text=text, published=datetime(2026, 11, 27, 8, 30, tzinfo=UTC))
+    start = text.index(EVIL)
+    sentences = [SummarySentence(text=EVIL, start=start, end=start + len(EVIL), article_id="a1")]
+    quote_text = "the bridge"
+    facts = Facts(
+        article_id="a1",
+        entities=[Entity(name="Ines Calloway", label="PERSON", mentions=[Mention("Ines Calloway", 6, 19, "PERSON")])],
+        quotes=[Quote(text=quote_text, start=text.index(quote_text), end=text.index(quote_text) + 10,
+                      speaker="Ines Calloway")],
+    )
+    digest = ArticleDigest(article=article, summary=Summary("a1", "centrality", sentences), facts=facts)
+    return Brief(date=date(2026, 11, 28), generated_at=datetime(2026, 11, 28, 6, 0, tzinfo=UTC),
+                 stories=[Story(id="a1", headline=article.title, articles=[digest])],
+                 skipped=[Skipped(source="feed <x>", reason="feed did not parse <oops>", url="http://x.test/feed")])
+
+
+def test_html_escapes_untrusted_text_and_drops_unsafe_links() -> None:
+    html = render_html(make_brief())
+    assert "<script>" not in html and "<img" not in html and "<b>Times" not in html
+    assert "&lt;script&gt;" in html
+    assert 'href="javascript' not in html
+    assert "feed did not parse &lt;oops&gt;" in html
+    assert "Skipped (1)" in html
+
+
+def test_html_links_http_urls_and_shows_facts() -> None:
+    html = render_html(make_brief(url="https://harbour.example/bridge?a=1&b=2"))
+    assert 'href="https://harbour.example/bridge?a=1&amp;b=2"' in html
+    assert "Ines Calloway" in html and "the bridge" in html
+    assert '<meta name="viewport"' in html and "<style>" in html  # self-contained and phone-readable
+
+
+def test_markdown_neutralises_markup() -> None:
+    md = render_markdown(make_brief())
+    assert "<script>" not in md and "\\<script\\>" in md
+    assert "\\[vote\\](javascript" in md  # escaped brackets: no live link
+    assert "<javascript" not in md
+    assert "# Daily brief — 2026-11-28" in md
+    assert "1 articles · 1 stories · 1 sources · 1 skipped" in md
+
+
+def test_safe_url() -> None:
+    assert safe_url("https://a.example/x y\">") == "https://a.example/x%20y%22%3E"
+    assert safe_url("JavaScript:alert(1)") == ""
+    assert safe_url("ftp://a.example/") == ""
+    assert safe_url(None) == ""
+
+
+def test_json_round_trips_with_offsets() -> None:
+    data = json.loads(render_all(make_brief())["brief.json"])
+    assert data["counts"] == {"articles": 1, "stories": 1, "sources": 1, "skipped": 1}
+    article = data["stories"][0]["articles"][0]
+    text = article["article"]["text"]
+    for sentence in article["summary"]["sentences"]:
+        assert text[sentence["start"] : sentence["end"]] == sentence["text"]
+    assert data["date"] == "2026-11-28"
+
+
+def test_user_templates_override_bundled_ones(tmp_path) -> None:
+    (tmp_path / "brief.md.j2").write_text("Custom brief for {{ brief.date.isoformat() }}\n")
+    rendered = render_all(make_brief(), tmp_path)
+    assert rendered["brief.md"] == "Custom brief for 2026-11-28\n"
+    assert "<!DOCTYPE html>" in rendered["brief.html"]  # not overridden: the bundled one

@@ -1,0 +1,38 @@
+from newsbrief.text import content_hash, guess_language, normalise_whitespace, split_sentences
+
+
+def test_sentences_slice_the_text_and_respect_abbreviations() -> None:
+    text = (
+        "Mr. Okafor arrived in Lindmoor on Jan. 5 at 9 a.m. local time. He said: \"It is fine.\" "
+        "The U.S. share rose 2.5% in the quarter! Did it?\n\n\u201cYes,\u201d she said. Done"
+    )
+    spans = split_sentences(text)
+    assert [s.text for s in spans] == [
+        "Mr. Okafor arrived in Lindmoor on Jan. 5 at 9 a.m. local time.",
+        'He said: "It is fine."',
+        "The U.S. share rose 2.5% in the quarter!",
+        "Did it?",
+        "\u201cYes,\u201d she said.",
+        "Done",
+    ]
+    assert all(text[s.start : s.end] == s.text for s in spans)
+
+
+def test_empty_and_whitespace_texts_have_no_sentences() -> None:
+    assert split_sentences("") == []
+    assert split_sentences(" \n\n \t") == []
+
+
+def test_language_guess() -> None:
+    assert guess_language("The minister said on Monday that the port would reopen after the strike ended.") == "en"
+    assert guess_language("El ministro dijo el lunes que el puerto reabrirá cuando termine la huelga.") == "other"
+    assert guess_language("Short.") == "und"
+
+
+def test_normalise_whitespace_keeps_paragraphs() -> None:
+    assert normalise_whitespace("a \u00a0 b\r\n\r\n\r\n\r\nc\t d ") == "a b\n\nc d"
+
+
+def test_content_hash_ignores_spacing_and_case() -> None:
+    assert content_hash("Port strike  ends.") == content_hash("port strike\nends")
+    assert content_hash("Port strike ends") != content_hash("Port strike continues")
