@@ -48,8 +48,13 @@ def _is_network_error(task_: object, task_run: object, state: State) -> bool:
     return False
 
 
-@task(retries=2, retry_delay_seconds=[1, 4], retry_condition_fn=_is_network_error, cache_policy=NONE,
-      task_run_name="ingest {source}")
+@task(
+    retries=2,
+    retry_delay_seconds=[1, 4],
+    retry_condition_fn=_is_network_error,
+    cache_policy=NONE,
+    task_run_name="ingest {source}",
+)
 def ingest(source: str, options: IngestOptions) -> tuple[list[Article], list[Skipped]]:
     return ingest_source(source, options)
 

@@ -65,8 +65,11 @@ def run(
     try:
         with _progress("Building the brief"):
             result = daily_brief(
-                config=str(config) if config else None, sources=sources, out=str(out) if out else None,
-                day=date, summariser=summariser,
+                config=str(config) if config else None,
+                sources=sources,
+                out=str(out) if out else None,
+                day=date,
+                summariser=summariser,
             )
     except NothingToBrief as error:
         typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
@@ -131,8 +134,15 @@ def _batches(path: Path, size: int) -> Iterator[list]:
 
     batch = []
     for index, row in enumerate(_read_rows(path)):
-        batch.append(Article(id=str(row.get("id", index)), url=row.get("url"), source=row.get("source", ""),
-                             title=row.get("title", ""), text=row["text"]))
+        batch.append(
+            Article(
+                id=str(row.get("id", index)),
+                url=row.get("url"),
+                source=row.get("source", ""),
+                title=row.get("title", ""),
+                text=row["text"],
+            )
+        )
         if len(batch) == size:
             yield batch
             batch = []
@@ -163,8 +173,12 @@ def summarize(
     with output.open("w", encoding="utf-8") as out:
         for articles in _batches(input, batch):
             for summary in summariser.summarise(articles):
-                row = {"id": summary.article_id, "summary": [s.text for s in summary.sentences],
-                       "spans": [[s.start, s.end] for s in summary.sentences], "method": summary.method}
+                row = {
+                    "id": summary.article_id,
+                    "summary": [s.text for s in summary.sentences],
+                    "spans": [[s.start, s.end] for s in summary.sentences],
+                    "method": summary.method,
+                }
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
@@ -182,7 +196,8 @@ def facts(input: InPath, output: OutPath, batch: BatchOption = 64) -> None:
                 row["id"] = row.pop("article_id")
                 row["entities"] = [
                     {"text": m.text, "label": m.label or e.label, "start": m.start, "end": m.end, "name": e.name}
-                    for e in found.entities for m in e.mentions
+                    for e in found.entities
+                    for m in e.mentions
                 ]
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
 

@@ -12,12 +12,10 @@ import unicodedata
 
 from newsbrief.records import Span
 
-_ABBREVIATIONS = {
-    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "col", "lt", "sgt", "capt", "cmdr", "adm", "st",
-    "jr", "sr", "inc", "ltd", "co", "corp", "no", "vs", "etc", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
-    "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g", "i.e", "a.m", "p.m", "mt", "ft", "approx",
-    "dept", "est", "fig", "rev", "pres", "supt", "messrs",
-}
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof sen rep gov gen col lt sgt capt cmdr adm st jr sr inc ltd co corp no vs etc jan feb mar apr "
+    "jun jul aug sep sept oct nov dec u.s u.k u.n e.g i.e a.m p.m mt ft approx dept est fig rev supt".split()
+)
 # A sentence ends at . ! ? (plus closing quotes/brackets) followed by space and something that can start a sentence.
 _BOUNDARY = re.compile(r"""[.!?]+["'\u201d\u2019)\]]*(?=\s+["'\u201c\u2018(\[]?[A-Z0-9\u00C0-\u024F])""")
 _PARAGRAPH = re.compile(r"\n\s*\n|\n(?=\s*[-*\u2022]\s)|\n")

@@ -21,7 +21,9 @@ def test_bundled_example_config_loads() -> None:
 
 
 def test_cli_overrides_win_and_paths_are_relative_to_the_file(tmp_path: Path) -> None:
-    (tmp_path / "nb.toml").write_text('sources = ["news", "https://x.example/rss"]\nout = "out"\n[summary]\nsentences = 2\n')
+    (tmp_path / "nb.toml").write_text(
+        'sources = ["news", "https://x.example/rss"]\nout = "out"\n[summary]\nsentences = 2\n'
+    )
     config = load_config(tmp_path / "nb.toml")
     assert config.sources == [str(tmp_path / "news"), "https://x.example/rss"]
     assert config.out == tmp_path / "out" and config.summary.sentences == 2
@@ -50,8 +52,13 @@ def test_atomic_write_replaces_and_leaves_no_temp_files(tmp_path: Path) -> None:
 
 
 def test_email_reaches_a_real_smtp_server(smtp_server) -> None:
-    config = EmailConfig(enabled=True, host=smtp_server.host, port=smtp_server.port, sender="brief@newsbrief.test",
-                         recipients=["desk@newsbrief.test", "editor@newsbrief.test"])
+    config = EmailConfig(
+        enabled=True,
+        host=smtp_server.host,
+        port=smtp_server.port,
+        sender="brief@newsbrief.test",
+        recipients=["desk@newsbrief.test", "editor@newsbrief.test"],
+    )
     send_email(config, "Daily brief 2026-11-28", "plain brief", "<h1>html brief</h1>")
     [(sender, recipients, message)] = smtp_server.messages
     assert sender == "brief@newsbrief.test"

@@ -25,21 +25,33 @@ EVIL = 'Officials said <script>alert("x")</script> the [vote](javascript:alert(1
 
 def make_brief(url: str = "javascript:alert(1)") -> Brief:
     text = "Mayor Ines Calloway opened the bridge. " + EVIL
-    article = Article(id="a1", url=url, source="Harbour <b>Times</b>", title="Bridge <img src=x onerror=alert(1)>",
-                      text=text, published=datetime(2026, 11, 27, 8, 30, tzinfo=UTC))
+    article = Article(
+        id="a1",
+        url=url,
+        source="Harbour <b>Times</b>",
+        title="Bridge <img src=x onerror=alert(1)>",
+        text=text,
+        published=datetime(2026, 11, 27, 8, 30, tzinfo=UTC),
+    )
     start = text.index(EVIL)
     sentences = [SummarySentence(text=EVIL, start=start, end=start + len(EVIL), article_id="a1")]
     quote_text = "the bridge"
     facts = Facts(
         article_id="a1",
         entities=[Entity(name="Ines Calloway", label="PERSON", mentions=[Mention("Ines Calloway", 6, 19, "PERSON")])],
-        quotes=[Quote(text=quote_text, start=text.index(quote_text), end=text.index(quote_text) + 10,
-                      speaker="Ines Calloway")],
+        quotes=[
+            Quote(
+                text=quote_text, start=text.index(quote_text), end=text.index(quote_text) + 10, speaker="Ines Calloway"
+            )
+        ],
     )
     digest = ArticleDigest(article=article, summary=Summary("a1", "centrality", sentences), facts=facts)
-    return Brief(date=date(2026, 11, 28), generated_at=datetime(2026, 11, 28, 6, 0, tzinfo=UTC),
-                 stories=[Story(id="a1", headline=article.title, articles=[digest])],
-                 skipped=[Skipped(source="feed <x>", reason="feed did not parse <oops>", url="http://x.test/feed")])
+    return Brief(
+        date=date(2026, 11, 28),
+        generated_at=datetime(2026, 11, 28, 6, 0, tzinfo=UTC),
+        stories=[Story(id="a1", headline=article.title, articles=[digest])],
+        skipped=[Skipped(source="feed <x>", reason="feed did not parse <oops>", url="http://x.test/feed")],
+    )
 
 
 def test_html_escapes_untrusted_text_and_drops_unsafe_links() -> None:
@@ -68,7 +80,7 @@ def test_markdown_neutralises_markup() -> None:
 
 
 def test_safe_url() -> None:
-    assert safe_url("https://a.example/x y\">") == "https://a.example/x%20y%22%3E"
+    assert safe_url('https://a.example/x y">') == "https://a.example/x%20y%22%3E"
     assert safe_url("JavaScript:alert(1)") == ""
     assert safe_url("ftp://a.example/") == ""
     assert safe_url(None) == ""
