@@ -12,17 +12,15 @@ import argparse
 import json
 import os
 import resource
-import sys
 import time
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
 
-from newsbrief.facts import extract_facts, load_nlp  # noqa: E402
-from newsbrief.records import Article  # noqa: E402
-from newsbrief.summarise import SummaryOptions, get_summariser  # noqa: E402
+from newsbrief.facts import extract_facts, load_nlp
+from newsbrief.records import Article
+from newsbrief.summarise import SummaryOptions, get_summariser
 
 
 def load_articles(data: Path | None, count: int) -> list[Article]:

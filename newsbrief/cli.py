@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")  # slow, busy machines
 
 app = typer.Typer(
     help="newsbrief turns the day's news into a daily brief in which every sentence and fact is traceable to its "

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from newsbrief.ingest import IngestOptions
+from newsbrief.stories import DEFAULT_THRESHOLD
 from newsbrief.summarise import SummaryOptions
 
 
@@ -45,7 +46,7 @@ class Config:
     templates: Path | None = None
     summariser: str = "centrality"
     summary: SummaryOptions = field(default_factory=SummaryOptions)
-    story_threshold: float = 0.55
+    story_threshold: float = DEFAULT_THRESHOLD
     top_entities: int = 8
     ingest: IngestOptions = field(default_factory=IngestOptions)
     email: EmailConfig = field(default_factory=EmailConfig)

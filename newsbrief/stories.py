@@ -15,13 +15,20 @@ from newsbrief.embed import encode
 from newsbrief.records import ArticleDigest, Story
 from newsbrief.text import split_sentences
 
-DEFAULT_THRESHOLD = 0.55
+# Chosen on the DUC 2004 story-clustering dev set (bench/stories_eval.py): the title plus a five-sentence lead at
+# 0.40 gives B-cubed F1 84 there; fewer lead sentences or a higher threshold split stories apart.
+DEFAULT_THRESHOLD = 0.40
+LEAD_SENTENCES = 5
 
 
 def story_text(digest: ArticleDigest) -> str:
-    """Title plus the first two sentences: where news writing states what the story is about."""
-    lead = " ".join(s.text for s in split_sentences(digest.article.text)[:2])
-    return f"{digest.article.title}. {lead}".strip()
+    """Title plus the lead: where news writing states what the story is about."""
+    return lead_text(digest.article.text, digest.article.title)
+
+
+def lead_text(text: str, title: str = "") -> str:
+    lead = " ".join(s.text for s in split_sentences(text)[:LEAD_SENTENCES])
+    return f"{title}. {lead}" if title else lead
 
 
 def cluster(vectors: np.ndarray, threshold: float) -> list[list[int]]:

@@ -1,0 +1,38 @@
+"""Ingest: feeds, pages, local files and folders in; `Article` records (and `Skipped` ones saying why not) out.
+
+One module per concern: `fetch` (HTTP with limits), `feeds`, `pages` (trafilatura), `files` (local inputs),
+`remote` (URL sources), `build` (the checks every article passes), `urls` (ids), `dedupe`.
+`ingest_source` raises only `FetchError`, and only when the source URL itself could not be fetched for a
+network reason, so the caller can retry it; everything else that goes wrong is reported as a `Skipped`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from newsbrief.ingest.build import guarded, skip
+from newsbrief.ingest.dedupe import dedupe
+from newsbrief.ingest.fetch import FetchError, Web
+from newsbrief.ingest.files import ingest_path
+from newsbrief.ingest.options import IngestOptions
+from newsbrief.ingest.remote import ingest_url
+from newsbrief.ingest.urls import is_http_url
+from newsbrief.records import Article, Skipped
+
+__all__ = ["FetchError", "IngestOptions", "dedupe", "ingest_source"]
+
+
+def ingest_source(source: str, options: IngestOptions | None = None) -> tuple[list[Article], list[Skipped]]:
+    """Articles from a feed URL, page URL, local file or folder (recursed in sorted order)."""
+    options = options or IngestOptions()
+    with Web(options) as web:
+        if is_http_url(source):
+            return guarded(source, ingest_url, source.strip(), options, web)
+        path = Path(source).expanduser()
+        if path.exists():
+            return guarded(source, ingest_path, path, options, web)
+        scheme = urlsplit(source).scheme
+        if len(scheme) > 1:  # one letter is a Windows drive, not a scheme
+            return [], [skip(source, f"unsupported URL scheme '{scheme}:' (only http and https are fetched)")]
+        return [], [skip(source, "no such file or folder")]

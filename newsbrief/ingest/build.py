@@ -1,0 +1,115 @@
+"""Turns extracted fields into an `Article`, or a `Skipped` that says why not.
+
+Every reader (feeds, pages, local files) ends here, so the checks that make an article usable downstream are
+applied once and the same way: normalised text, at least one sentence, English, a stable id, a source name and
+a timezone-aware publication date.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from dateutil import parser as dateparser
+
+from newsbrief.ingest.fetch import FetchError
+from newsbrief.ingest.urls import host_name, url_id
+from newsbrief.records import Article, Skipped
+from newsbrief.text import content_hash, guess_language, normalise_whitespace, split_sentences, word_count
+
+log = logging.getLogger("newsbrief.ingest")
+
+_TITLE_CHARS = 120
+
+Result = tuple[list[Article], list[Skipped]]
+
+
+def skip(source: str, reason: str, url: str | None = None, title: str | None = None) -> Skipped:
+    """A logged `Skipped`: nothing is dropped without a trace in the log and in the brief."""
+    log.info("skipped %s%s: %s", source, f" ({url})" if url and url != source else "", reason)
+    return Skipped(source=source, reason=reason, url=url, title=title)
+
+
+def single(result: Article | Skipped) -> Result:
+    """One reader outcome in the (articles, skipped) shape that every source returns."""
+    return ([result], []) if isinstance(result, Article) else ([], [result])
+
+
+def guarded(origin: str, read: Callable[..., Result], *args: Any) -> Result:
+    """`read(*args)`, with any failure but `FetchError` turned into a `Skipped`: a parser bug on one input must
+    not stop a daily run; the traceback still goes to the log."""
+    try:
+        return read(*args)
+    except FetchError:
+        raise
+    except Exception as exc:
+        log.exception("reading %s failed", origin)
+        return [], [skip(origin, f"could not read the source ({type(exc).__name__}: {exc})")]
+
+
+def make_article(
+    origin: str,
+    text: str,
+    *,
+    title: str | None = None,
+    url: str | None = None,
+    source: str | None = None,
+    published: datetime | str | time.struct_time | None = None,
+    author: str | None = None,
+    article_id: str | None = None,
+    declared_language: str | None = None,
+    flags: list[str] | None = None,
+    fetched_at: datetime | None = None,
+) -> Article | Skipped:
+    """Check and assemble one article; `origin` is what the user asked for (feed URL, file path) for reports."""
+    text = normalise_whitespace(text)
+    title = normalise_whitespace(title or "").replace("\n", " ") or None
+    sentences = split_sentences(text)
+    if not sentences:
+        return skip(origin, "no readable text", url, title)
+    language = guess_language(text)
+    if language == "und":
+        words = word_count(text)
+        return skip(origin, f"too little text to use ({words} word{'' if words == 1 else 's'})", url, title)
+    if language != "en":
+        declared = f", declared '{declared_language}'" if declared_language else ""
+        return skip(origin, f"not English (too few English function words{declared})", url, title)
+    return Article(
+        id=article_id or (url_id(url) if url else content_hash(text)),
+        url=url,
+        source=(source or "").strip() or (host_name(url) if url else "") or origin,
+        title=title or _title_from(sentences[0].text),
+        text=text,
+        published=parse_datetime(published),
+        language=language,
+        author=(author or "").strip() or None,
+        fetched_at=fetched_at or datetime.now(UTC),
+        flags=list(flags or []),
+    )
+
+
+def _title_from(sentence: str) -> str:
+    if len(sentence) <= _TITLE_CHARS:
+        return sentence
+    return sentence[:_TITLE_CHARS].rsplit(" ", 1)[0] + "…"
+
+
+def parse_datetime(value: datetime | str | time.struct_time | None) -> datetime | None:
+    """A timezone-aware datetime (UTC when the value has no zone), or None for missing or unreadable values."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, time.struct_time):  # feedparser's *_parsed fields are in UTC
+        return datetime(*value[:6], tzinfo=UTC)
+    if isinstance(value, str):
+        try:
+            value = dateparser.isoparse(value.strip())
+        except (ValueError, OverflowError):
+            try:
+                value = dateparser.parse(value.strip())
+            except (ValueError, OverflowError):
+                log.info("unreadable date %r ignored", value)
+                return None
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)

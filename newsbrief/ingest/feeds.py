@@ -1,0 +1,167 @@
+"""RSS 0.9x/1.0/2.0 and Atom feeds: one article per item, with the linked page fetched when the feed only
+carries a snippet.
+
+feedparser is given the raw bytes (and the HTTP content type) because it resolves declared, HTTP-level and
+undeclared encodings itself, Latin-1 feeds without a declaration included.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import feedparser
+
+from newsbrief.ingest.build import Result, make_article, skip
+from newsbrief.ingest.fetch import FetchError, Refused, Web
+from newsbrief.ingest.markup import html_to_text
+from newsbrief.ingest.options import IngestOptions
+from newsbrief.ingest.pages import Page, fetch_page
+from newsbrief.ingest.urls import host_name, is_http_url
+from newsbrief.records import Article, Skipped
+from newsbrief.text import word_count
+
+log = logging.getLogger("newsbrief.ingest")
+
+_FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:rdf|channel)[\s>]")
+_LEFTOVER_TAG = re.compile(r"</?(?:p|div|br|a|span|em|strong|li|ul)\b[^>]*>|<!--", re.IGNORECASE)
+_ITEM_KEYS = ("title", "link", "summary", "content")  # an "item" with none of these is parser debris
+_FEED_TYPES = ("rss", "atom", "rdf")
+_PAGE_WORKERS = 4
+
+
+def looks_like_feed(content: bytes, content_type: str = "") -> bool:
+    """Feed by declared type or by its root element; HTML pages that merely mention a feed do not count."""
+    if any(kind in content_type for kind in _FEED_TYPES):
+        return True
+    head = content[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return bool(_FEED_ROOT.search(head)) and b"<html" not in head
+
+
+@dataclass
+class _Item:
+    title: str | None
+    link: str | None
+    text: str
+    author: str | None
+    published: Any
+    source: str | None  # RSS <source>: the outlet of an item in an aggregating feed
+
+
+def feed_articles(
+    content: bytes,
+    origin: str,
+    options: IngestOptions,
+    web: Web | None,
+    content_type: str = "",
+    feed_url: str | None = None,
+) -> Result:
+    """Articles of every usable item; items that cannot be used come back as `Skipped` with the reason."""
+    headers = {"content-type": content_type} if content_type else None
+    parsed = feedparser.parse(content, response_headers=headers)
+    entries = [entry for entry in parsed.entries if any(entry.get(key) for key in _ITEM_KEYS)]
+    if not entries:
+        if parsed.get("bozo"):
+            return [], [skip(origin, f"feed could not be parsed ({parsed.get('bozo_exception')})", feed_url)]
+        return [], [skip(origin, "feed has no items", feed_url)]
+    if parsed.get("bozo"):
+        log.info("feed %s read despite a problem: %s", origin, parsed.get("bozo_exception"))
+    channel = parsed.feed
+    source = _text(channel.get("title")) or host_name(channel.get("link") or feed_url or "") or None
+    language = channel.get("language")
+    items = [_item(entry) for entry in entries]
+    pages = _linked_pages(items, options, web)
+    articles: list[Article] = []
+    skipped: list[Skipped] = []
+    for item in items:
+        try:
+            result = _article(item, pages, origin, item.source or source, language, options)
+        except Exception as exc:  # one malformed item must not cost the rest of the feed
+            log.exception("feed item %s of %s", item.link or item.title, origin)
+            result = skip(origin, f"could not read the item ({type(exc).__name__}: {exc})", item.link, item.title)
+        (articles if isinstance(result, Article) else skipped).append(result)
+    return articles, skipped
+
+
+def _item(entry: Any) -> _Item:
+    bodies = [part.get("value", "") for part in entry.get("content", [])] + [entry.get("summary", "")]
+    texts = [_unescaped_text(body) for body in bodies if body]
+    link = entry.get("feedburner_origlink") or entry.get("link") or entry.get("id")
+    author = (entry.get("author_detail") or {}).get("name") or entry.get("author")
+    return _Item(
+        title=_text(entry.get("title")),
+        link=link if link and is_http_url(link) else None,
+        text=max(texts, key=word_count, default=""),
+        author=author,
+        published=entry.get("published_parsed") or entry.get("updated_parsed") or entry.get("published"),
+        source=_text((entry.get("source") or {}).get("title")),
+    )
+
+
+def _unescaped_text(markup: str) -> str:
+    """Text of item markup; some feeds escape their HTML twice, which leaves tags in the text after one pass."""
+    text = html_to_text(markup)
+    return html_to_text(text) if _LEFTOVER_TAG.search(text) else text
+
+
+def _text(value: str | None) -> str | None:
+    return html_to_text(value).replace("\n\n", " ") if value else None
+
+
+def _linked_pages(items: list[_Item], options: IngestOptions, web: Web | None) -> dict[str, Page | str]:
+    """The page (or why it failed) of each snippet-only item, fetched a few at a time."""
+    if not (options.fetch_linked_pages and web):
+        return {}
+    links = sorted({item.link for item in items if item.link and word_count(item.text) < options.min_words})
+    if not links:
+        return {}
+
+    def attempt(link: str) -> Page | str:
+        try:
+            return fetch_page(web, link)
+        except (FetchError, Refused) as exc:
+            log.info("linked page %s not used: %s", link, exc)
+            return str(exc)
+        except Exception as exc:  # an extractor bug on one page must not cost the whole feed
+            log.exception("reading linked page %s failed", link)
+            return f"could not read the page ({type(exc).__name__}: {exc})"
+
+    with ThreadPoolExecutor(max_workers=min(_PAGE_WORKERS, len(links))) as pool:
+        return dict(zip(links, pool.map(attempt, links), strict=True))
+
+
+def _article(
+    item: _Item,
+    pages: dict[str, Page | str],
+    origin: str,
+    source: str | None,
+    language: str | None,
+    options: IngestOptions,
+) -> Article | Skipped:
+    text, author, published, flags = item.text, item.author, item.published, []
+    if word_count(text) < options.min_words:
+        page = pages.get(item.link or "", "linked pages are not fetched" if item.link else "the item has no link")
+        if isinstance(page, Page) and word_count(page.text) > word_count(text):
+            text, author, published = page.text, author or page.author, published or page.published
+        else:
+            why = page if isinstance(page, str) else "its page has no more text than the feed"
+            if not text.strip():
+                return skip(
+                    origin, f"feed item has no text and its page could not be used: {why}", item.link, item.title
+                )
+            log.info("feed item %s kept as a snippet: %s", item.link or item.title, why)
+            flags = ["snippet_only"]
+    return make_article(
+        origin,
+        text,
+        title=item.title,
+        url=item.link,
+        source=source,
+        published=published,
+        author=author,
+        declared_language=language,
+        flags=flags,
+    )

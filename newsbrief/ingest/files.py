@@ -1,0 +1,221 @@
+"""Local inputs: text and Markdown (with optional front matter), HTML pages, JSON/JSONL rows, feed files, and
+folders of them (recursed in sorted order, so runs are repeatable)."""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from newsbrief.ingest.build import Result, guarded, make_article, single, skip
+from newsbrief.ingest.feeds import feed_articles, looks_like_feed
+from newsbrief.ingest.fetch import Web
+from newsbrief.ingest.options import IngestOptions
+from newsbrief.ingest.pages import page_article
+from newsbrief.records import Article, Skipped
+
+TEXT_SUFFIXES = frozenset({".txt", ".md"})
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+JSON_SUFFIXES = frozenset({".json", ".jsonl"})
+FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom"})
+SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES | FEED_SUFFIXES
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.DOTALL)
+_FIELD = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*?)[ \t]*$")
+_LIST_ITEM = re.compile(r"^(?:[-*+\u2022]|\d{1,3}[.)])\s+")
+_HEADING = re.compile(r"^#{1,6}\s+")
+_SENTENCE_END = re.compile(r"""[.!?:;"'\u201d\u2019)]$""")
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_MD_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+
+
+def ingest_path(path: Path, options: IngestOptions, web: Web) -> Result:
+    """A file, or every supported file under a folder; hidden files and folders are ignored."""
+    if path.is_dir():
+        articles: list[Article] = []
+        skipped: list[Skipped] = []
+        for child in sorted(path.rglob("*")):
+            if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts):
+                found, missed = guarded(str(child), ingest_file, child, options, web)
+                articles += found
+                skipped += missed
+        return articles, skipped
+    return ingest_file(path, options, web)
+
+
+def ingest_file(path: Path, options: IngestOptions, web: Web) -> Result:
+    """One file, read by its suffix; a `web` is needed only for feed items whose linked pages are fetched."""
+    origin = str(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED:
+        return [], [skip(origin, f"unsupported file type '{suffix or path.name}'")]
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        return [], [skip(origin, f"cannot read the file ({exc.strerror or exc})")]
+    if not content.strip():
+        return [], [skip(origin, "empty file")]
+    if suffix in HTML_SUFFIXES or suffix in FEED_SUFFIXES:
+        if b"\x00" in content and not content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return [], [skip(origin, "binary file (contains NUL bytes)")]
+        if suffix in HTML_SUFFIXES:
+            return single(page_article(content, origin, None, options, fallback_source=path.stem))
+        if not looks_like_feed(content):
+            return [], [skip(origin, "not an RSS or Atom feed")]
+        return feed_articles(content, origin, options, web)
+    text = decode_text(content)
+    if text is None:
+        return [], [skip(origin, "binary or undecodable file (not UTF-8 or UTF-16 text)")]
+    if suffix in JSON_SUFFIXES:
+        return _json_rows(text, origin, path.stem, jsonl=suffix == ".jsonl")
+    return single(text_article(text, origin, default_source=path.stem, markdown=suffix == ".md"))
+
+
+def decode_text(content: bytes) -> str | None:
+    """UTF-8 (with or without BOM) or UTF-16 with BOM; None for binary data (NUL bytes) or other encodings."""
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return content.decode("utf-16")
+        except UnicodeDecodeError:
+            return None
+    if b"\x00" in content:
+        return None
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+
+
+def text_article(
+    text: str, origin: str, *, default_source: str, markdown: bool = False, url: str | None = None
+) -> Article | Skipped:
+    """A text or Markdown document: front matter fields when present, else the first line is the title."""
+    fields, body = split_front_matter(text)
+    title, rest = _leading_title(body)
+    if fields.get("title"):
+        # The body often repeats the front-matter title as its heading; it is the title, not a paragraph.
+        body = rest if title and title.casefold() == fields["title"].casefold() else body
+        title = fields["title"]
+    else:
+        body = rest
+    body = _unwrap(_markdown_to_text(body) if markdown else body)
+    return make_article(
+        origin,
+        body,
+        title=title,
+        url=fields.get("url") or url,
+        source=fields.get("source") or default_source,
+        published=fields.get("published") or fields.get("date"),
+        author=fields.get("author"),
+    )
+
+
+def split_front_matter(text: str) -> tuple[dict[str, str], str]:
+    """`key: value` lines between two `---` lines at the very top; values may be quoted."""
+    text = text.replace("\r\n", "\n").lstrip("\ufeff")
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return {}, text
+    fields: dict[str, str] = {}
+    for line in match.group(1).splitlines():
+        field = _FIELD.match(line)
+        if field:
+            value = field.group(2)
+            if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+                value = value[1:-1]
+            fields[field.group(1).lower()] = value
+    return fields, text[match.end() :]
+
+
+def _leading_title(body: str) -> tuple[str | None, str]:
+    """The first line as the title; it leaves the body when it reads as a headline (short, no full stop)."""
+    stripped = body.lstrip()
+    first, _, rest = stripped.partition("\n")
+    heading = _HEADING.match(first) is not None
+    title = _HEADING.sub("", first).strip()
+    if not title:
+        return None, body
+    if rest.strip() and (heading or (len(title.split()) <= 20 and not title.endswith("."))):
+        return title, rest
+    return title, body
+
+
+def _markdown_to_text(body: str) -> str:
+    """Markup that would otherwise end up in sentences: images, link targets, bold markers, heading hashes."""
+    body = _MD_IMAGE.sub("", body)
+    body = _MD_LINK.sub(r"\1", body)
+    body = _MD_STRONG.sub(r"\2", body)
+    return "\n".join(_HEADING.sub("", line.lstrip("> ") if line.startswith(">") else line) for line in body.split("\n"))
+
+
+def _unwrap(body: str) -> str:
+    """Hard-wrapped lines joined back into paragraphs: a single line break inside a sentence would otherwise be
+    taken for a paragraph (and so a sentence) boundary. List items and lines that end a sentence keep their break."""
+    paragraphs: list[str] = []
+    for block in re.split(r"\n[ \t]*\n", body.replace("\r\n", "\n")):
+        lines = [line.strip() for line in block.split("\n") if line.strip()]
+        merged: list[str] = []
+        for line in lines:
+            if merged and not _LIST_ITEM.match(line) and not _SENTENCE_END.search(merged[-1]):
+                merged[-1] = f"{merged[-1]} {line}"
+            else:
+                merged.append(line)
+        paragraphs += merged
+    return "\n\n".join(paragraphs)
+
+
+def _json_rows(text: str, origin: str, default_source: str, *, jsonl: bool) -> Result:
+    rows: list[tuple[str, Any]] = []
+    if jsonl:
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                rows.append((f"{origin}:{number}", json.loads(line)))
+            except json.JSONDecodeError as exc:
+                rows.append((f"{origin}:{number}", f"invalid JSON ({exc})"))
+    else:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            return [], [skip(origin, f"invalid JSON ({exc})")]
+        if isinstance(data, dict):
+            data = data.get("articles", data.get("items", [data]))
+        if not isinstance(data, list):
+            return [], [skip(origin, "JSON is neither a row object nor a list of rows")]
+        rows = [(f"{origin}[{index}]", row) for index, row in enumerate(data)]
+    articles: list[Article] = []
+    skipped: list[Skipped] = []
+    for row_origin, row in rows:
+        result = _row_article(row, row_origin, default_source)
+        (articles if isinstance(result, Article) else skipped).append(result)
+    return articles, skipped
+
+
+def _row_article(row: Any, origin: str, default_source: str) -> Article | Skipped:
+    if isinstance(row, str):  # a line that did not parse; the string says why
+        return skip(origin, row)
+    if not isinstance(row, dict):
+        return skip(origin, "row is not a JSON object")
+
+    def field(key: str) -> str | None:
+        value = row.get(key)
+        return (str(value).strip() or None) if isinstance(value, str | int) and not isinstance(value, bool) else None
+
+    url = field("url")
+    text = field("text")
+    if text is None:
+        return skip(origin, "row has no 'text'", url, field("title"))
+    return make_article(
+        origin,
+        text,
+        title=field("title"),
+        url=url,
+        source=field("source") or (None if url else default_source),
+        published=field("published"),
+        author=field("author"),
+        article_id=field("id"),
+    )

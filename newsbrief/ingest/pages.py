@@ -1,0 +1,117 @@
+"""Article pages: main text and metadata with trafilatura, which drops navigation, adverts and comments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import trafilatura
+
+from newsbrief.ingest.build import make_article, skip
+from newsbrief.ingest.fetch import Refused, Response, Web
+from newsbrief.ingest.options import IngestOptions
+from newsbrief.ingest.urls import host_name
+from newsbrief.records import Article, Skipped
+from newsbrief.text import word_count
+
+# htmldate keeps the time and zone when the page gives them (most news pages do in their meta tags).
+_DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
+
+
+@dataclass
+class Page:
+    """What one HTML page yields; `text` has one paragraph (or list item, heading) per blank-line block."""
+
+    text: str
+    title: str | None
+    author: str | None
+    published: str | None
+    sitename: str | None
+    language: str | None
+    url: str | None
+
+
+def extract_page(markup: bytes | str, url: str | None = None) -> Page | None:
+    """Main text and metadata of an HTML document, or None when no main text can be found."""
+    date_params = {
+        "original_date": True,
+        "extensive_search": True,
+        "outputformat": _DATE_FORMAT,
+        "max_date": datetime.now().astimezone().strftime("%Y-%m-%d"),
+    }
+    document = trafilatura.bare_extraction(
+        markup,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
+        date_extraction_params=date_params,
+    )
+    if document is None or not (document.text or "").strip():
+        return None
+    lines = [line.strip() for line in document.text.splitlines()]
+    lines = [line for line in lines if line]
+    if lines and document.title and lines[0] == document.title.strip():
+        lines = lines[1:]  # the headline is kept as the title, not as the first paragraph
+    return Page(
+        text="\n\n".join(lines),
+        title=document.title,
+        author=document.author,
+        published=document.date,
+        sitename=document.sitename,
+        language=document.language,
+        url=document.url,
+    )
+
+
+def page_article(
+    markup: bytes | str, origin: str, url: str | None, options: IngestOptions, *, fallback_source: str | None = None
+) -> Article | Skipped:
+    """The article on one HTML page; too little main text means it is not an article page (index, paywall)."""
+    page = extract_page(markup, url)
+    if page is None:
+        return skip(origin, "no article text found on the page", url)
+    words = word_count(page.text)
+    if words < options.min_words:
+        return skip(
+            origin, f"too short for an article ({words} words; min_words is {options.min_words})", url, page.title
+        )
+    url = url or page.url
+    return make_article(
+        origin,
+        page.text,
+        title=page.title,
+        url=url,
+        source=page.sitename or (host_name(url) if url else None) or fallback_source,
+        published=page.published,
+        author=page.author,
+        declared_language=page.language,
+    )
+
+
+def response_markup(response: Response) -> bytes | str:
+    """HTML to hand to trafilatura: decoded when the server names a charset (it outranks guessing), else bytes."""
+    if response.charset:
+        try:
+            return response.content.decode(response.charset, errors="replace")
+        except LookupError:
+            pass
+    return response.content
+
+
+def fetch_page(web: Web, url: str) -> Page:
+    """The extracted page at `url`; raises `FetchError` / `Refused`, the latter also for non-HTML or empty pages."""
+    response = web.get(url)
+    if not is_html(response.content, response.content_type):
+        raise Refused(f"not an HTML page ({response.content_type or 'no content type'})")
+    page = extract_page(response_markup(response), response.url)
+    if page is None:
+        raise Refused("no article text found on the page")
+    return page
+
+
+def is_html(content: bytes, content_type: str) -> bool:
+    if "html" in content_type:
+        return True
+    head = content[:2048].lstrip().lower()
+    return any(marker in head for marker in (b"<!doctype html", b"<html", b"<head", b"<body"))

@@ -1,0 +1,96 @@
+"""The small pieces of ingest: URL normalisation, HTML fragments to text, dates, front matter, dedupe."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta, timezone
+
+from newsbrief.ingest import dedupe
+from newsbrief.ingest.build import parse_datetime
+from newsbrief.ingest.feeds import looks_like_feed
+from newsbrief.ingest.files import split_front_matter
+from newsbrief.ingest.markup import html_to_text
+from newsbrief.ingest.urls import is_http_url, normalise_url, url_id
+from newsbrief.records import Article
+
+TEXT = (
+    "The harbour authority closed the north pier on Tuesday after divers found cracks in two of its supports. "
+    "Engineers said the pier would stay shut until repairs are finished in the spring."
+)
+
+
+def article(url: str | None, text: str = TEXT, title: str = "Pier closed", flags: list[str] | None = None) -> Article:
+    return Article(id=url_id(url) if url else "x", url=url, source="Harbour Gazette", title=title, text=text,
+                   flags=flags or [])  # fmt: skip
+
+
+def test_normalise_url() -> None:
+    assert normalise_url("HTTPS://News.Example.COM:443/World/Story/?utm_source=rss&b=2&a=1&fbclid=XYZ#comments") == (
+        "https://news.example.com/World/Story?a=1&b=2"
+    )
+    assert normalise_url("http://example.com:8080/") == "http://example.com:8080"
+    assert url_id("https://example.com/a?utm_medium=email") == url_id("https://EXAMPLE.com/a/#top")
+    assert url_id("https://example.com/a?page=2") != url_id("https://example.com/a")
+    assert is_http_url("https://example.com/x") and not is_http_url("ftp://example.com/x")
+    assert not is_http_url("http://") and not is_http_url("/local/path")
+
+
+def test_html_to_text_keeps_paragraphs_and_drops_code() -> None:
+    markup = (
+        "<div><p>First  paragraph\n wrapped.</p><script>track()</script><p>Second &amp; last<br>line</p>"
+        "<ul><li>one</li><li>two</li></ul></div>"
+    )
+    assert html_to_text(markup) == "First paragraph wrapped.\n\nSecond & last\n\nline\n\none\n\ntwo"
+    assert html_to_text("Plain &lt;b&gt; text") == "Plain <b> text"
+    assert html_to_text("") == ""
+
+
+def test_parse_datetime_is_always_timezone_aware() -> None:
+    assert parse_datetime("2025-03-02T14:30:00+01:00") == datetime(2025, 3, 2, 13, 30, tzinfo=UTC)
+    assert parse_datetime("2025-03-02T14:30:00+01:00").utcoffset() == timedelta(hours=1)
+    assert parse_datetime("2025-03-02 14:30") == datetime(2025, 3, 2, 14, 30, tzinfo=UTC)
+    assert parse_datetime("Sun, 02 Mar 2025 14:30:00 -0500") == datetime(2025, 3, 2, 19, 30, tzinfo=UTC)
+    assert parse_datetime(time.struct_time((2025, 3, 2, 14, 30, 0, 6, 61, 0))) == datetime(
+        2025, 3, 2, 14, 30, tzinfo=UTC
+    )
+    aware = datetime(2025, 3, 2, 9, tzinfo=timezone(timedelta(hours=-3)))
+    assert parse_datetime(aware) is aware
+    assert parse_datetime("next Tuesday-ish") is None and parse_datetime(None) is None
+
+
+def test_front_matter() -> None:
+    fields, body = split_front_matter('---\ntitle: "Quoted: title"\nSource: Gazette\nnot a field\n---\nBody text.\n')
+    assert fields == {"title": "Quoted: title", "source": "Gazette"}
+    assert body == "Body text.\n"
+    assert split_front_matter("No front matter\n---\n") == ({}, "No front matter\n---\n")
+
+
+def test_looks_like_feed() -> None:
+    assert looks_like_feed(b"\xef\xbb\xbf<?xml version='1.0'?>\n<rss version='2.0'>", "")
+    assert looks_like_feed(b"<html>...</html>", "application/atom+xml")
+    assert not looks_like_feed(b"<!DOCTYPE html><html><head><link rel='alternate' href='/feed'></head>", "text/html")
+
+
+def test_dedupe_by_url_and_by_text() -> None:
+    first = article("https://gazette.example/pier")
+    tracked = article("https://Gazette.example/pier/?utm_source=newsletter", title="Pier closed (newsletter)")
+    respaced = article("https://other.example/syndicated", text=TEXT.replace(" ", "  ").upper(), title="Copy")
+    different = article("https://gazette.example/bridge", text=TEXT.replace("north pier", "old bridge"), title="Bridge")
+    kept, skipped = dedupe([first, tracked, respaced, different])
+    assert kept == [first, different]
+    assert [(s.title, s.reason) for s in skipped] == [
+        ("Pier closed (newsletter)", "duplicate of 'Pier closed' (same URL)"),
+        ("Copy", "duplicate of 'Pier closed' (same text)"),
+    ]
+
+
+def test_dedupe_prefers_full_text_over_a_snippet() -> None:
+    snippet = article(
+        "https://gazette.example/pier", text="The north pier was closed on Tuesday.", flags=["snippet_only"]
+    )
+    full = article("https://gazette.example/pier?utm_campaign=x", title="Pier closed after divers find cracks")
+    kept, skipped = dedupe([snippet, full])
+    assert kept == [full]
+    assert [(s.title, s.reason) for s in skipped] == [
+        ("Pier closed", "duplicate of 'Pier closed after divers find cracks' (same URL)")
+    ]
