@@ -15,10 +15,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-
 from newsbrief.embed import encode
 from newsbrief.stories import DEFAULT_THRESHOLD, cluster, lead_text
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the bundled models never need the hub
 
 
 def main() -> None:

@@ -15,12 +15,12 @@ import resource
 import time
 from pathlib import Path
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-REPO = Path(__file__).resolve().parent.parent
-
 from newsbrief.facts import extract_facts, load_nlp
 from newsbrief.records import Article
 from newsbrief.summarise import SummaryOptions, get_summariser
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the bundled models never need the hub
+REPO = Path(__file__).resolve().parent.parent
 
 
 def load_articles(data: Path | None, count: int) -> list[Article]:
