@@ -153,7 +153,7 @@ def _batches(path: Path, size: int) -> Iterator[list]:
 
 InPath = Annotated[Path, typer.Argument(help="JSONL rows {id, text, title?}.", exists=True, dir_okay=False)]
 OutPath = Annotated[Path, typer.Option("--output", "-o", help="JSONL file to write.")]
-BatchOption = Annotated[int, typer.Option(help="Articles per model batch.")] = 64
+BatchOption = Annotated[int, typer.Option(help="Articles per model batch.")]
 
 
 @app.command()
