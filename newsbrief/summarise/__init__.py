@@ -54,4 +54,4 @@ def get_summariser(name: str, options: SummaryOptions | None = None) -> Summaris
 
 
 def _load_builtins() -> None:
-    from newsbrief.summarise import centrality, lead  # noqa: F401  (registration happens on import)
+    from newsbrief.summarise import abstractive, centrality, lead  # noqa: F401  (registration happens on import)
