@@ -162,6 +162,7 @@ def summarize(
     output: OutPath,
     method: Annotated[str, typer.Option(help="Summariser name.")] = "centrality",
     sentences: Annotated[int, typer.Option(help="Maximum sentences per summary.")] = 3,
+    min_sentences: Annotated[int, typer.Option(help="Minimum sentences per summary.")] = 1,
     words: Annotated[int | None, typer.Option(help="Word budget per summary.")] = None,
     model: Annotated[str | None, typer.Option(help="Model id, path or registry name (abstractive).")] = None,
     batch: BatchOption = 64,
@@ -170,7 +171,9 @@ def summarize(
     _setup_logging(False)
     from newsbrief.summarise import SummaryOptions, get_summariser
 
-    summariser = get_summariser(method, SummaryOptions(sentences=sentences, words=words, model=model))
+    summariser = get_summariser(
+        method, SummaryOptions(sentences=sentences, min_sentences=min_sentences, words=words, model=model)
+    )
     with output.open("w", encoding="utf-8") as out:
         for articles in _batches(input, batch):
             for summary in summariser.summarise(articles):

@@ -45,7 +45,7 @@ class Config:
     timezone: str = "UTC"
     templates: Path | None = None
     summariser: str = "centrality"
-    summary: SummaryOptions = field(default_factory=SummaryOptions)
+    summary: SummaryOptions = field(default_factory=lambda: SummaryOptions(sentences=4, min_sentences=2))
     story_threshold: float = DEFAULT_THRESHOLD
     top_entities: int = 8
     ingest: IngestOptions = field(default_factory=IngestOptions)

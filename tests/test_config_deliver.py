@@ -16,7 +16,7 @@ def test_bundled_example_config_loads() -> None:
     config = load_config(REPO / "newsbrief.toml")
     assert config.sources == [str(REPO / "seeds/articles")]
     assert config.out == REPO / "briefs"
-    assert config.summary.sentences == 3 and config.ingest.max_bytes == 3_000_000
+    assert (config.summary.min_sentences, config.summary.sentences) == (2, 4) and config.ingest.max_bytes == 3_000_000
     assert config.email.enabled is False and config.email.subject == "Daily brief {date}"
 
 

@@ -3,7 +3,7 @@ from newsbrief.text import content_hash, guess_language, normalise_whitespace, s
 
 def test_sentences_slice_the_text_and_respect_abbreviations() -> None:
     text = (
-        "Mr. Okafor arrived in Lindmoor on Jan. 5 at 9 a.m. local time. He said: \"It is fine.\" "
+        'Mr. Okafor arrived in Lindmoor on Jan. 5 at 9 a.m. local time. He said: "It is fine." '
         "The U.S. share rose 2.5% in the quarter! Did it?\n\n\u201cYes,\u201d she said. Done"
     )
     spans = split_sentences(text)

@@ -18,6 +18,7 @@ class SummaryOptions:
     """What every summariser understands; a summariser ignores what does not apply to it."""
 
     sentences: int = 3  # at most this many sentences per article
+    min_sentences: int = 1  # at least this many where the article has them (a brief wants 2+; ROUGE evals use 1)
     words: int | None = None  # optional budget in words (extractive methods stop before exceeding it)
     model: str | None = None  # hub id, local path or registry name for model-backed methods
 
