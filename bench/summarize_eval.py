@@ -1,6 +1,6 @@
 """Run a summariser over a summarisation dev file and score it with the independent scorer.
 
-    python eval/summarize.py ../shared/eval/data/summarize/cnndm_dev.jsonl --sentences 3 [--method centrality]
+    python bench/summarize_eval.py ../shared/eval/data/summarize/cnndm_dev.jsonl --sentences 3 [--method centrality]
         [--words N] [--out pred.jsonl] [--cache /tmp/emb.npz]
 
 Writes PRED rows `{id, summary: [sentences]}` and, when ../shared/eval/score.py is there, prints its JSON line.
