@@ -1,0 +1,217 @@
+"""Date expressions resolved to ISO strings against the article's publication date.
+
+spaCy finds DATE expressions; `resolve_date` turns their words into `YYYY-MM-DD`, `YYYY-MM`, `YYYY` or `YYYY-Www`
+depending on how precise they are. Expressions without a year or relative ones ("last month", "on Monday") need the
+publication date and the tense of the clause: in news, a bare weekday in a past-tense clause is the most recent
+such day up to the publication day, in a future clause the next one from it. What cannot be resolved keeps its
+words with `iso = None`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+from spacy.tokens import Token
+
+from newsbrief.facts.parse import Parsed
+from newsbrief.records import DateFact
+
+PAST, PRESENT, FUTURE = "past", "present", "future"
+MONTHS = {
+    name: i
+    for i, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+WEEKDAYS = {name: i for i, name in enumerate("monday tuesday wednesday thursday friday saturday sunday".split())}
+SMALL_NUMBERS = {
+    word: i
+    for i, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+        "seventeen eighteen nineteen twenty".split()
+    )
+} | {"a": 1, "an": 1, "a couple of": 2, "several": None, "a few": None}
+_MONTH = r"(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"((?:1[89]|20|21)\d{2})"
+_ISO = re.compile(r"\b" + _YEAR + r"-(\d{1,2})-(\d{1,2})\b")
+_SLASHED = re.compile(r"\b(\d{1,2})/(\d{1,2})/" + _YEAR + r"\b")
+_MONTH_DAY = re.compile(r"\b" + _MONTH + r"\s+" + _DAY + r"\b(?:,?\s+" + _YEAR + r"\b)?")
+_DAY_MONTH = re.compile(r"\b" + _DAY + r"\s+(?:of\s+)?" + _MONTH + r"(?:,?\s+" + _YEAR + r"\b)?")
+_MONTH_YEAR = re.compile(r"\b" + _MONTH + r",?\s+(?:of\s+)?" + _YEAR + r"\b")
+_MONTH_ONLY = re.compile(
+    r"^(?:(last|this|next|early|late|mid|in|since|until|by)[\s-]+)?(?:early\s+|late\s+)?" + _MONTH + r"$"
+)
+_YEAR_ONLY = re.compile(r"^(?:(?:in|the year|since|by|until|early|late|mid)[\s-]+)?" + _YEAR + r"$")
+_WEEKDAY = re.compile(r"\b(?:(last|next|this|past)\s+)?(" + "|".join(WEEKDAYS) + r")\b")
+_RELATIVE = re.compile(r"\b(?:(last|this|next|past|previous|coming)\s+)(week|month|year)\b")
+_AGO = re.compile(r"\b(\d+|" + "|".join(k for k in SMALL_NUMBERS if k) + r")\s+(day|week|month|year)s?\s+ago\b")
+_FUTURE_AUX = frozenset({"will", "'ll", "shall", "wo", "going"})
+
+
+def _iso_week(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _shift_months(day: date, months: int) -> tuple[int, int]:
+    index = day.year * 12 + day.month - 1 + months
+    return index // 12, index % 12 + 1
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _pick_year(month: int, day: int | None, ref: date, tense: str) -> int:
+    """Year of a month(-day) named without one: the latest up to `ref` in the past, the next from it in the future,
+    the nearest otherwise."""
+    probe_day = day or 1
+    candidates = [y for y in (ref.year - 1, ref.year, ref.year + 1) if _safe_date(y, month, probe_day)]
+    probe = {y: date(y, month, probe_day) for y in candidates}
+    if day is None:  # compare months, not days
+        probe = {y: date(y, month, 1) for y in candidates}
+        ref = ref.replace(day=1)
+    if tense == PAST:
+        return max((y for y in candidates if probe[y] <= ref), default=ref.year)
+    if tense == FUTURE:
+        return min((y for y in candidates if probe[y] >= ref), default=ref.year)
+    return min(candidates, key=lambda y: abs((probe[y] - ref).days), default=ref.year)
+
+
+def resolve_date(expression: str, published: date | datetime | None, tense: str = PAST) -> str | None:
+    """ISO form of a date expression, or None when it cannot be pinned down (see the module docstring)."""
+    words = " ".join(expression.casefold().replace("’", "'").split())
+    ref = published.date() if isinstance(published, datetime) else published
+    if m := _ISO.search(words):
+        day = _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        return day.isoformat() if day else None
+    if m := _SLASHED.search(words):
+        day = _safe_date(int(m.group(3)), int(m.group(1)), int(m.group(2)))
+        return day.isoformat() if day else None
+    for pattern, month_group, day_group in ((_MONTH_DAY, 1, 2), (_DAY_MONTH, 2, 1)):
+        if m := pattern.search(words):
+            month, day_of = MONTHS[m.group(month_group)], int(m.group(day_group))
+            if m.group(3):
+                year = int(m.group(3))
+            elif ref is not None and _safe_date(2024, month, day_of):
+                year = _pick_year(month, day_of, ref, tense)
+            else:
+                return None
+            day = _safe_date(year, month, day_of)
+            return day.isoformat() if day else None
+    if m := _MONTH_YEAR.search(words):
+        return f"{int(m.group(2)):04d}-{MONTHS[m.group(1)]:02d}"
+    if m := _YEAR_ONLY.match(words):
+        return m.group(1)
+    if ref is None:
+        return None
+    return _resolve_relative(words, ref, tense)
+
+
+def _resolve_relative(words: str, ref: date, tense: str) -> str | None:
+    if m := _MONTH_ONLY.match(words):
+        modifier, month = m.group(1), MONTHS[m.group(2)]
+        if modifier == "last":
+            tense = PAST
+        elif modifier == "next":
+            tense = FUTURE
+        year = _pick_year(month, None, ref, tense)
+        if modifier == "last" and month == ref.month:
+            year -= 1
+        if modifier == "next" and month == ref.month:
+            year += 1
+        return f"{year:04d}-{month:02d}"
+    offsets = {"today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0, "this evening": 0}
+    offsets |= {"yesterday": -1, "tomorrow": 1, "the day before yesterday": -2, "the day after tomorrow": 2}
+    for phrase, shift in sorted(offsets.items(), key=lambda kv: -len(kv[0])):
+        if re.search(r"\b" + phrase + r"\b", words):
+            return (ref + timedelta(days=shift)).isoformat()
+    if m := _AGO.search(words):
+        count = int(m.group(1)) if m.group(1).isdigit() else SMALL_NUMBERS.get(m.group(1))
+        return None if count is None else _step(ref, m.group(2), -count)
+    if m := _WEEKDAY.search(words):
+        return _weekday(ref, WEEKDAYS[m.group(2)], m.group(1), tense).isoformat()
+    if m := _RELATIVE.search(words):
+        step = {"last": -1, "past": -1, "previous": -1, "this": 0, "next": 1, "coming": 1}[m.group(1)]
+        if m.group(1) == "past" and m.group(2) == "week":  # "the past week": the days just before, this week
+            step = 0
+        return _step(ref, m.group(2), step)
+    if re.search(r"\b(?:earlier|later) this (week|month|year)\b", words):
+        return _step(ref, re.search(r"(week|month|year)\b", words).group(1), 0)  # type: ignore[union-attr]
+    return None
+
+
+def _step(ref: date, unit: str, count: int) -> str:
+    if unit == "day":
+        return (ref + timedelta(days=count)).isoformat()
+    if unit == "week":
+        return _iso_week(ref + timedelta(weeks=count))
+    if unit == "month":
+        year, month = _shift_months(ref, count)
+        return f"{year:04d}-{month:02d}"
+    return f"{ref.year + count:04d}"
+
+
+def _weekday(ref: date, weekday: int, modifier: str | None, tense: str) -> date:
+    """The named weekday: 'last' is strictly before `ref`, 'next' strictly after; a bare one follows the tense."""
+    back = (ref.weekday() - weekday) % 7
+    ahead = (weekday - ref.weekday()) % 7
+    if modifier in ("last", "past"):
+        return ref - timedelta(days=back or 7)
+    if modifier == "next":
+        return ref + timedelta(days=ahead or 7)
+    return ref + timedelta(days=ahead) if tense == FUTURE else ref - timedelta(days=back)
+
+
+def clause_tense(token: Token) -> str:
+    """Tense of the clause governing `token`: future (will/going to/planned infinitive), past or present."""
+    verb = token
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+        verb = verb.head
+    if verb.pos_ not in ("VERB", "AUX"):
+        return PAST
+    auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    lowered = {c.lower_ for c in auxes}
+    if lowered & _FUTURE_AUX or ("to" in lowered and verb.tag_ == "VB"):
+        return FUTURE
+    if verb.tag_ == "VBG" and {c.tag_ for c in auxes} & {"VBZ", "VBP"}:
+        return FUTURE
+    if verb.tag_ == "VBD" or any(c.tag_ == "VBD" for c in auxes) or (verb.tag_ == "VBN" and lowered & {"has", "have"}):
+        return PAST
+    if verb.tag_ in ("VBZ", "VBP"):
+        return PRESENT
+    return PAST
+
+
+def extract_dates(parsed: Parsed) -> list[DateFact]:
+    """Every DATE expression spaCy finds, with its ISO value where it resolves and its sentence."""
+    published = parsed.article.published
+    facts = []
+    for offset, doc in parsed.chunks:
+        for ent in doc.ents:
+            if ent.label_ != "DATE":
+                continue
+            start, end = offset + ent.start_char, offset + ent.end_char
+            iso = resolve_date(ent.text, published, clause_tense(ent.root))
+            facts.append(DateFact(ent.text, start, end, iso=iso, sentence=parsed.sentence_at(start)))
+    return facts

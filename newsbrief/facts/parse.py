@@ -1,0 +1,140 @@
+"""Parse articles with spaCy in paragraph-aligned chunks whose offsets stay absolute.
+
+Chunking keeps very long articles within spaCy's memory budget (the parser needs roughly 1 GB per 100k characters),
+and every chunk is an exact slice of `article.text`, so `chunk_start + token.idx` is an offset into the article.
+All chunks of all articles go through one `nlp.pipe` stream, which is what makes a day's batch fast.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+
+from newsbrief.records import Article, Span
+from newsbrief.text import split_sentences
+
+CHUNK_CHARS = 20_000
+_PARAGRAPH_BREAK = re.compile(r"\n+")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass
+class Parsed:
+    """One article with its parsed chunks, each `(offset, doc)` with `doc.text == article.text[offset:...]`."""
+
+    article: Article
+    chunks: list[tuple[int, Doc]]
+    sentences: list[Span] = field(default_factory=list)
+    _sentence_starts: list[int] = field(default_factory=list, repr=False)
+    _token_starts: list[int] = field(default_factory=list, repr=False)
+    _tokens: list[tuple[int, Token]] = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        self.sentences = split_sentences(self.article.text)
+        self._sentence_starts = [s.start for s in self.sentences]
+        self._tokens = [(offset, token) for offset, doc in self.chunks for token in doc]
+        self._token_starts = [offset + token.idx for offset, token in self._tokens]
+
+    @property
+    def text(self) -> str:
+        return self.article.text
+
+    def sentence_at(self, pos: int) -> Span | None:
+        """The rule-based sentence (the one summaries use) that contains character `pos`."""
+        i = bisect.bisect_right(self._sentence_starts, pos) - 1
+        if i >= 0 and pos < self.sentences[i].end:
+            return self.sentences[i]
+        return None
+
+    def tokens(self, start: int = 0, end: int | None = None) -> list[tuple[int, Token]]:
+        """`(chunk offset, token)` pairs of the tokens that start within [start, end), in text order."""
+        lo = bisect.bisect_left(self._token_starts, start)
+        hi = len(self._tokens) if end is None else bisect.bisect_left(self._token_starts, end)
+        return self._tokens[lo:hi]
+
+
+def chunk_bounds(text: str, limit: int = CHUNK_CHARS) -> list[tuple[int, int]]:
+    """(start, end) slices of `text` of at most `limit` chars, cut at paragraph, else sentence, else space breaks."""
+    if len(text) <= limit:
+        return [(0, len(text))] if text.strip() else []
+    pieces = [(m.start(), m.end()) for m in _split_points(text, limit)]
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    for cut_start, cut_end in pieces:
+        if cut_start - start > 0:
+            bounds.append((start, cut_start))
+        start = cut_end
+    if start < len(text):
+        bounds.append((start, len(text)))
+    return [piece for bound in _pack(bounds, limit) for piece in _hard_cut(bound, 2 * limit)]
+
+
+def _hard_cut(bound: tuple[int, int], most: int) -> list[tuple[int, int]]:
+    """Slices of at most `most` chars: the last resort for text with no whitespace to cut at."""
+    start, end = bound
+    return [(a, min(a + most, end)) for a in range(start, end, most)]
+
+
+def _split_points(text: str, limit: int) -> list[re.Match[str]]:
+    """Break points: paragraph breaks, plus sentence and whitespace breaks inside over-long paragraphs."""
+    points: list[re.Match[str]] = []
+    prev = 0
+    for match in [*_PARAGRAPH_BREAK.finditer(text), None]:
+        para_end = match.start() if match else len(text)
+        if para_end - prev > limit:
+            points.extend(_inner_points(text, prev, para_end, limit))
+        if match:
+            points.append(match)
+            prev = match.end()
+    return sorted(points, key=lambda m: m.start())
+
+
+def _inner_points(text: str, start: int, end: int, limit: int) -> list[re.Match[str]]:
+    """Whitespace breaks inside one paragraph: after a sentence where possible, else at the last space before the
+    limit (a 200 KB run without punctuation still has to be cut somewhere)."""
+    sentence_ends = {start + s.end for s in split_sentences(text[start:end])}
+    points: list[re.Match[str]] = []
+    last_cut = start
+    best_sentence: re.Match[str] | None = None
+    best_space: re.Match[str] | None = None
+    for m in _SPACE.finditer(text, start, end):
+        if m.start() - last_cut > limit and (best_sentence or best_space):
+            chosen = best_sentence or best_space
+            assert chosen is not None
+            points.append(chosen)
+            last_cut = chosen.end()
+            best_sentence = best_space = None
+        if m.start() in sentence_ends:
+            best_sentence = m
+        best_space = m
+    return points
+
+
+def _pack(bounds: list[tuple[int, int]], limit: int) -> list[tuple[int, int]]:
+    """Join neighbouring pieces while the joined slice stays within `limit` (fewer, fuller docs parse faster)."""
+    packed: list[tuple[int, int]] = []
+    for start, end in bounds:
+        if packed and end - packed[-1][0] <= limit:
+            packed[-1] = (packed[-1][0], end)
+        else:
+            packed.append((start, end))
+    return packed
+
+
+def parse_articles(articles: Sequence[Article], nlp: Language, batch_size: int = 32) -> Iterator[Parsed]:
+    """Yield one `Parsed` per article, in order, streaming all chunks of all articles through `nlp.pipe`."""
+    jobs: list[tuple[str, tuple[int, int]]] = []
+    counts: list[int] = []
+    for index, article in enumerate(articles):
+        bounds = chunk_bounds(article.text, min(CHUNK_CHARS, nlp.max_length))
+        counts.append(len(bounds))
+        jobs.extend((article.text[a:b], (index, a)) for a, b in bounds)
+    stream: Iterator[tuple[Doc, tuple[int, int]]] = nlp.pipe(jobs, as_tuples=True, batch_size=batch_size)
+    for index, article in enumerate(articles):
+        chunks = [(offset, doc) for doc, (_, offset) in (next(stream) for _ in range(counts[index]))]
+        yield Parsed(article, chunks)

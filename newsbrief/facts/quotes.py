@@ -1,0 +1,408 @@
+"""Direct and reported quotes with their speaker and the speaker's role, all as verbatim spans of the article.
+
+Direct quotes are found from the quotation marks in the text (straight or curly; single quotes inside are part of
+the quote; a paragraph left open and continued by an opening mark in the next paragraph is the news convention
+for a multi-paragraph quote). The attribution is read from the dependency parse of the text right after the
+closing mark ('..., Watson said') or right before the opening one ('Watson said: ...'). Reported speech is a
+speech verb's clausal complement ('X said that ...') or an 'according to X' sentence outside any direct quote.
+Speakers map onto the article's entities, so 'Watson' becomes 'Adrienne Watson'; 'he'/'she' go through the
+cautious resolver in `coref`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from newsbrief.facts.coref import PRONOUNS, PersonResolver
+from newsbrief.facts.entities import TITLES, person_key, person_names
+from newsbrief.facts.parse import Parsed
+from newsbrief.records import Entity, Quote, Span
+
+SPEECH_VERBS = frozenset(
+    "say tell add state explain note claim argue insist write ask reply respond warn declare announce comment "
+    "continue conclude recall acknowledge admit suggest caution emphasize emphasise stress remark observe tweet "
+    "post shout testify confirm deny predict vow promise urge joke complain allege report reiterate".split()
+)
+REPORTING_VERBS = frozenset("say tell state claim argue insist warn announce confirm deny allege report".split())
+MIN_WORDS = 3
+WINDOW_TOKENS = 12
+_OPEN, _CLOSE = "open", "close"
+_DOUBLE = '“”"'  # opening, closing, straight
+_SINGLE = "‘’'"
+_OPENING_CONTEXT = "([{—–-/"
+_DETERMINERS = frozenset({"the", "a", "an"})
+_ROLE_TRIM = " ,;:—–-\t\n"
+_ROLE_DEPS = frozenset({"compound", "amod", "nmod", "poss", "case", "det", "nummod"})
+_PARENTHETICAL = re.compile(r"\s*\([^()]*\)?\s*$")
+
+
+@dataclass
+class _Marked:
+    """A direct quote found from its marks: mark positions, and whether it continues into the next paragraph."""
+
+    open_at: int
+    close_at: int  # position of the closing mark, or the paragraph end for a continued quote
+    continued: bool
+
+
+def find_marked_quotes(text: str) -> list[_Marked]:
+    """Quote spans delimited by quotation marks; unbalanced marks are skipped, never guessed.
+
+    A paragraph with double marks quotes with them (single ones inside are nested quotes or apostrophes); one
+    without any quotes with single marks, as British outlets do, telling apostrophes apart by their context.
+    """
+    found: list[_Marked] = []
+    paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    for index, (start, end) in enumerate(paragraphs):
+        style = _DOUBLE if any(c in _DOUBLE for c in text[start:end]) else _SINGLE
+        current: int | None = None
+        for pos in range(start, end):
+            kind = _mark_kind(text, pos, start, end, style)
+            if kind == _OPEN:
+                current = pos
+            elif kind == _CLOSE and current is not None:
+                found.append(_Marked(current, pos, False))
+                current = None
+        if current is not None and index + 1 < len(paragraphs):
+            next_start, next_end = paragraphs[index + 1]
+            if _mark_kind(text, next_start, next_start, next_end, style) == _OPEN:
+                found.append(_Marked(current, end, True))
+    return found
+
+
+def _mark_kind(text: str, pos: int, start: int, end: int, style: str) -> str | None:
+    """Whether the character at `pos` opens or closes a quote in `style` (opening, closing, straight mark)."""
+    char = text[pos]
+    if char not in style:
+        return None
+    before = text[pos - 1] if pos > start else " "
+    after = text[pos + 1] if pos + 1 < end else " "
+    single = style is _SINGLE
+    if char == style[0]:
+        return _OPEN if not after.isspace() else None
+    if char == style[1] and not single:
+        return _CLOSE
+    if single and before.isalnum() and after.isalnum():
+        return None  # an apostrophe: don't, O'Brien
+    if char == style[2] and (before.isspace() or before in _OPENING_CONTEXT) and not after.isspace():
+        return _OPEN
+    if before.isspace() or after.isalnum() or (single and before in "sS"):
+        return None  # not a closing mark; for single marks also a plural possessive: the players' union
+    return _CLOSE
+
+
+def _content(text: str, marked: _Marked) -> tuple[int, int]:
+    """Content offsets inside the marks, without surrounding space or the trailing comma of news style."""
+    a, b = marked.open_at + 1, marked.close_at
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and (text[b - 1].isspace() or text[b - 1] == ","):
+        b -= 1
+    return a, b
+
+
+class _Speakers:
+    """Turns a subject token into (speaker, role, speaker span) using the article's entities and resolver."""
+
+    def __init__(self, parsed: Parsed, entities: Sequence[Entity], resolver: PersonResolver) -> None:
+        self.text = parsed.text
+        self.resolver = resolver
+        self.mentions = sorted(((m.start, m.end, e) for e in entities for m in e.mentions), key=lambda x: x[0])
+        self.people = person_names(entities)
+
+    def _mention_in(self, start: int, end: int, head: int) -> tuple[int, int, Entity] | None:
+        inside = [x for x in self.mentions if x[0] >= start and x[1] <= end]
+        for predicate in (
+            lambda x: x[0] <= head < x[1] and x[2].label == "PERSON",
+            lambda x: x[2].label == "PERSON",
+            lambda x: x[0] <= head < x[1],
+        ):
+            hit = next((x for x in inside if predicate(x)), None)
+            if hit:
+                return hit
+        return None
+
+    def describe(self, token: Token, offset: int) -> tuple[str | None, str | None, Span | None]:
+        start = offset + token.idx
+        if token.lower_ in PRONOUNS:
+            name = self.resolver.resolve(token.text, start)
+            return name, None, Span(token.text, start, start + len(token.text)) if name else None
+        np_start, np_end = _subtree_bounds(token, offset, exclude_deps=("appos", "relcl", "acl", "punct", "cc"))
+        hit = self._mention_in(np_start, np_end, start)
+        if hit is None:
+            phrase = _trim_determiner(self.text[np_start:np_end].strip(_ROLE_TRIM))
+            if not phrase:
+                return None, None, None
+            name, role = _split_name(token, offset, np_start, np_end, self.text)
+            if name is None:
+                return None, phrase, None
+            span = _span_of(self.text, name, np_start)
+            return self.people.get(person_key(name), name), role, span
+        m_start, m_end, entity = hit
+        return entity.name, self._role(token, offset, np_start, m_start), Span(self.text[m_start:m_end], m_start, m_end)
+
+    def _role(self, token: Token, offset: int, np_start: int, mention_start: int) -> str | None:
+        """An apposition ('Watson, the spokeswoman,') or the words before the name ('spokeswoman Adrienne Watson');
+        an apposition that is itself a name (an acronym in parentheses, another entity) is not a role."""
+        for child in token.children:
+            if child.dep_ == "appos":
+                a, b = _subtree_bounds(child, offset, exclude_deps=("relcl",))
+                named = any(s <= offset + child.idx < e for s, e, _ in self.mentions)
+                role = _trim_determiner(_PARENTHETICAL.sub("", self.text[a:b]).strip(_ROLE_TRIM))
+                if role and not named and any(c.isalpha() for c in role):
+                    return role
+        return _role_before(token, offset, mention_start, self.text)
+
+
+def _split_name(token: Token, offset: int, start: int, end: int, text: str) -> tuple[str | None, str | None]:
+    """A subject phrase the tagger missed, as (name, role): its closing run of proper nouns is the name
+    ('Comedian Ben Elton' -> 'Ben Elton', 'Comedian'); a phrase without one has no name."""
+    doc = token.doc
+    words = [t for t in doc[token.left_edge.i : token.i + 1] if start <= offset + t.idx < end]
+    if not words or words[-1].pos_ != "PROPN":
+        return None, None
+    first = len(words) - 1
+    while first > 0 and words[first - 1].pos_ == "PROPN" and words[first - 1].lower_ not in TITLES:
+        first -= 1
+    name_start = offset + words[first].idx
+    name = text[name_start : offset + words[-1].idx + len(words[-1].text)]
+    role = _trim_determiner(text[start:name_start].strip(_ROLE_TRIM))
+    return name, (role if role and role.casefold().strip(".") not in TITLES else None)
+
+
+def _role_before(token: Token, offset: int, mention_start: int, text: str) -> str | None:
+    """The modifiers right before a name inside its noun phrase: 'National Security Council spokeswoman'."""
+    subtree = {t.i for t in token.subtree}
+    doc = token.doc
+    first = next((t for t in doc[token.left_edge.i : token.i + 1] if offset + t.idx >= mention_start), token)
+    start = first.i
+    while start - 1 in subtree and doc[start - 1].dep_ in _ROLE_DEPS:
+        start -= 1
+    role = _trim_determiner(text[offset + doc[start].idx : mention_start].strip(_ROLE_TRIM))
+    if (
+        not role
+        or role.casefold().strip(".") in TITLES
+        or not any(t.pos_ in ("NOUN", "PROPN") for t in doc[start : first.i])
+    ):
+        return None
+    return role
+
+
+def _subtree_bounds(token: Token, offset: int, exclude_deps: Sequence[str] = ()) -> tuple[int, int]:
+    """Character bounds of a token's subtree, leaving out children (and their subtrees) with `exclude_deps`."""
+    tokens = [token]
+    for child in token.children:
+        if child.dep_ not in exclude_deps:
+            tokens.extend(child.subtree)
+    first = min(tokens, key=lambda t: t.i)
+    last = max(tokens, key=lambda t: t.i)
+    return offset + first.idx, offset + last.idx + len(last.text)
+
+
+def _trim_determiner(phrase: str) -> str:
+    words = phrase.split(maxsplit=1)
+    if len(words) == 2 and words[0].casefold() in _DETERMINERS:
+        return words[1]
+    return "" if phrase.casefold() in _DETERMINERS else phrase
+
+
+def _span_of(text: str, phrase: str, near: int) -> Span | None:
+    at = text.find(phrase, near)
+    return Span(phrase, at, at + len(phrase)) if at >= 0 else None
+
+
+def _subject(verb: Token) -> Token | None:
+    """The grammatical subject of a speech verb; for inverted 'said X' spaCy may attach X as another dependent."""
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            return child
+    for child in verb.rights:
+        if child.dep_ in ("dobj", "attr", "npadvmod", "dep", "appos") and child.pos_ == "PROPN":
+            return child
+    return None
+
+
+def _according_to(tokens: Sequence[tuple[int, Token]]) -> Token | None:
+    for _, token in tokens:
+        if token.lower_ == "according":
+            for child in token.children:
+                if child.lower_ == "to":
+                    return next((g for g in child.children if g.dep_ == "pobj"), None)
+    return None
+
+
+def _attribution(
+    tokens: Sequence[tuple[int, Token]], content: tuple[int, int]
+) -> tuple[Token, int, Token | None] | None:
+    """(subject token, chunk offset, speech verb) of the attribution among `tokens`, outside the quote itself."""
+    for offset, token in tokens:
+        if token.lemma_.casefold() in SPEECH_VERBS and token.pos_ in ("VERB", "AUX"):
+            subject = _subject(token)
+            if subject is not None and not content[0] <= offset + subject.idx < content[1]:
+                return subject, offset, token
+    according = _according_to(tokens)
+    if according is not None:
+        return according, tokens[0][0], None
+    return None
+
+
+def extract_quotes(parsed: Parsed, entities: Sequence[Entity], resolver: PersonResolver) -> list[Quote]:
+    """Direct quotes first (in text order), then reported speech that does not overlap them."""
+    text = parsed.text
+    speakers = _Speakers(parsed, entities, resolver)
+    marked = find_marked_quotes(text)
+    quotes: list[Quote] = []
+    kept_marks: list[_Marked] = []
+    used_verbs: set[tuple[int, int]] = set()
+    for index, mark in enumerate(marked):
+        a, b = _content(text, mark)
+        if len(text[a:b].split()) < MIN_WORDS:
+            continue
+        quote = Quote(text=text[a:b], start=a, end=b, kind="direct")
+        found = _find_attribution(parsed, marked, index, (a, b))
+        if found:
+            subject, offset, verb = found
+            quote.speaker, quote.speaker_role, quote.speaker_span = speakers.describe(subject, offset)
+            if verb is not None:
+                used_verbs.add((offset, verb.i))
+        quotes.append(quote)
+        kept_marks.append(mark)
+    _inherit_speakers(quotes, kept_marks, text)
+    occupied = [(m.open_at, m.close_at + 1) for m in marked]
+    quotes.extend(_reported(parsed, speakers, used_verbs, occupied))
+    return quotes
+
+
+def _find_attribution(
+    parsed: Parsed, marked: Sequence[_Marked], index: int, content: tuple[int, int]
+) -> tuple[Token, int, Token | None] | None:
+    text, mark = parsed.text, marked[index]
+    para_start = text.rfind("\n", 0, mark.open_at) + 1
+    para_end = text.find("\n", mark.close_at)
+    para_end = len(text) if para_end < 0 else para_end
+    if not mark.continued:
+        next_open = marked[index + 1].open_at if index + 1 < len(marked) else para_end
+        after_end = min(next_open, para_end)
+        after = parsed.tokens(mark.close_at + 1, after_end)[:WINDOW_TOKENS]
+        quote_end = text[content[0] : content[1]].rstrip()
+        first_word = re.search(r"[A-Za-z]", text[mark.close_at + 1 : after_end])
+        same_sentence = not quote_end.endswith(".") or (first_word is not None and first_word.group().islower())
+        if after and same_sentence and (found := _attribution(_until_sentence_end(after), content)):
+            return found
+    prev_close = marked[index - 1].close_at + 1 if index > 0 else 0
+    before = parsed.tokens(max(para_start, prev_close), mark.open_at)
+    ends = [i for i, (_, t) in enumerate(before) if t.text in (".", "!", "?")]
+    before = before[ends[-1] + 1 if ends else 0 :][-WINDOW_TOKENS:]
+    if before and (before[-1][1].text in (":", ",") or before[-1][1].lemma_.casefold() in SPEECH_VERBS):
+        return _attribution(before, content)
+    opening = parsed.tokens(mark.open_at, mark.open_at + 1)
+    if before and opening:  # a partial quote inside reported speech: 'Kim said the country would "never bow"'
+        embedded = [(o, t) for o, t in before if opening[0][1] in t.subtree]
+        return _attribution(embedded, content) if embedded else None
+    return None
+
+
+def _until_sentence_end(tokens: Sequence[tuple[int, Token]]) -> list[tuple[int, Token]]:
+    kept = []
+    for item in tokens:
+        kept.append(item)
+        if item[1].text in (".", "!", "?"):
+            break
+    return kept
+
+
+def _inherit_speakers(quotes: Sequence[Quote], marks: Sequence[_Marked], text: str) -> None:
+    """News convention: an unattributed quote in the same paragraph as the quote before it, or continuing it from
+    the previous paragraph, has the same speaker; a continued paragraph also takes the speaker found where the
+    quote finally closes."""
+
+    def paragraph(pos: int) -> int:
+        return text.rfind("\n", 0, pos)
+
+    def copy(target: Quote, source: Quote) -> None:
+        target.speaker, target.speaker_role, target.speaker_span = (
+            source.speaker,
+            source.speaker_role,
+            source.speaker_span,
+        )
+
+    pairs = list(zip(quotes, marks, strict=True))
+    for (prev, prev_mark), (quote, _) in itertools.pairwise(pairs):
+        joined = prev_mark.continued or paragraph(prev.start) == paragraph(quote.start)
+        if quote.speaker is None and quote.speaker_role is None and joined:
+            copy(quote, prev)
+    for (quote, mark), (following, _) in reversed(list(itertools.pairwise(pairs))):
+        if mark.continued and quote.speaker is None and quote.speaker_role is None:
+            copy(quote, following)
+
+
+def _reported(
+    parsed: Parsed, speakers: _Speakers, used_verbs: set[tuple[int, int]], occupied: Sequence[tuple[int, int]]
+) -> list[Quote]:
+    """'X said (that) ...' complements and 'according to X' sentences that lie outside every direct quote."""
+    text = parsed.text
+    found: list[Quote] = []
+
+    def free(a: int, b: int) -> bool:
+        return not any(s < b and a < e for s, e in occupied)
+
+    for offset, token in parsed.tokens():
+        if (offset, token.i) in used_verbs or not free(offset + token.idx, offset + token.idx + 1):
+            continue
+        subject: Token | None = None
+        clause: tuple[int, int] | None = None
+        if token.lemma_.casefold() in REPORTING_VERBS and token.pos_ == "VERB":
+            complement = next((c for c in token.children if c.dep_ == "ccomp"), None)
+            subject = _subject(token)
+            if complement is not None and subject is not None:
+                clause = _clause_bounds(complement, offset)
+        elif token.lower_ == "according" and token.dep_ == "prep":
+            subject, clause = _according_clause(token, offset)
+        if subject is None or clause is None:
+            continue
+        a, b = clause
+        if len(text[a:b].split()) < 4 or not free(a, b) or a <= offset + subject.idx < b:
+            continue
+        speaker, role, span = speakers.describe(subject, offset)
+        found.append(Quote(text[a:b], a, b, speaker=speaker, speaker_role=role, speaker_span=span, kind="reported"))
+    return found
+
+
+def _clause_bounds(complement: Token, offset: int) -> tuple[int, int] | None:
+    """A complement clause's span without its leading 'that' and trailing punctuation."""
+    tokens = [t for t in complement.subtree]
+    while tokens and tokens[0].dep_ == "mark":
+        tokens = tokens[1:]
+    return _bounds(tokens, offset)
+
+
+def _bounds(tokens: Sequence[Token], offset: int) -> tuple[int, int] | None:
+    """Character bounds of a token run without the punctuation and whitespace at either end."""
+    words = [i for i, t in enumerate(tokens) if not (t.is_punct or t.is_space)]
+    if not words:
+        return None
+    first, last = tokens[words[0]], tokens[words[-1]]
+    return offset + first.idx, offset + last.idx + len(last.text)
+
+
+def _according_clause(according: Token, offset: int) -> tuple[Token | None, tuple[int, int] | None]:
+    """Subject and reported clause of a sentence opening or closing with 'according to X'."""
+    to = next((c for c in according.children if c.lower_ == "to"), None)
+    source = next((g for g in to.children if g.dep_ == "pobj"), None) if to is not None else None
+    if source is None:
+        return None, None
+    sent = according.sent
+    words = [t for t in sent if not (t.is_punct or t.is_space)]
+    phrase_end = max(t.i for t in according.subtree)
+    if words and words[0].i == according.i:
+        rest = [t for t in sent if t.i > phrase_end]
+    elif words and words[-1].i == phrase_end:
+        rest = [t for t in sent if t.i < according.i]
+    else:
+        return None, None
+    return source, _bounds(rest, offset)

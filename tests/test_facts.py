@@ -1,0 +1,428 @@
+"""Key facts on articles written for these tests, with hand-checked quotes, speakers, roles, dates, numbers and
+events; bad inputs; and the slicing invariant (`text[start:end] == fact.text`) on every span produced."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, date, datetime
+
+import pytest
+
+from newsbrief.facts import check_spans, conll_tagger, extract_facts, load_nlp, merge_across_articles
+from newsbrief.facts.coref import PersonResolver, gender_of
+from newsbrief.facts.dates import FUTURE, PAST, PRESENT, resolve_date
+from newsbrief.facts.entities import acronym_definitions, conll_mentions, name_key
+from newsbrief.facts.numbers import parse_value
+from newsbrief.facts.parse import chunk_bounds, parse_articles
+from newsbrief.facts.quotes import find_marked_quotes
+from newsbrief.records import Article, DateFact, Entity, Event, Facts, Mention, NumberFact, Quote, Span
+
+SANCTIONS = """The US Treasury sanctioned three entities on Monday over North Korea's arms deals with Russia, officials said.
+
+"These entities helped the DPRK move 400 artillery shells across the border," National Security Council spokeswoman Adrienne Watson said. "We will not stop," she added.
+
+The International Grain Council (IGC) said last month that wheat prices rose 12% to $2.5 billion in value.
+
+Kim Jong-un visited a factory in Pyongyang last week, state media reported. Kim said the country would "never bow to pressure from 'hostile forces' abroad."
+
+Watson told reporters that the sanctions would take effect on November 3. "It is a clear message to Pyongyang and to Moscow," said John Kirby, the White House national security spokesman."""  # noqa: E501
+
+GRAIN = """“The harvest was the worst in a decade,” said Maria Gonzalez, the chief economist at the International Grain Council (IGC). “Farmers lost ‘everything’ in some regions.
+
+“We expect prices to stay high until March.”
+
+The IGC cut its forecast by 4.5 million tonnes yesterday. Its members will meet next Tuesday in London, and a final report is due on 3 Nov 2027.
+
+Mr. Okafor, who runs a mill in Lagos, said he had laid off 40 workers in 2025. “I have never seen anything like it,” he said.
+
+According to Gonzalez, wheat exports from Ukraine fell by a third in March.
+
+"This is 'unprecedented' for our members," she said."""  # noqa: E501
+
+WEDNESDAY = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
+SATURDAY = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
+
+
+def article(text: str, id: str = "a", title: str = "", published: datetime | None = WEDNESDAY) -> Article:
+    return Article(id=id, url=None, source="test", title=title, text=text, published=published)
+
+
+def all_spans(facts: Facts) -> list[Span]:
+    spans: list[Span] = [m for e in facts.entities for m in e.mentions]
+    spans += facts.quotes + [q.speaker_span for q in facts.quotes if q.speaker_span]
+    for fact in [*facts.dates, *facts.numbers]:
+        spans += [fact] + ([fact.sentence] if fact.sentence else [])
+    return spans + facts.events
+
+
+def assert_slices(text: str, facts: Facts) -> None:
+    for span in all_spans(facts):
+        assert text[span.start : span.end] == span.text, span
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    return load_nlp()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def spacy_only():
+    """These expectations were checked against spaCy's entities; the last test here covers the CoNLL tagger."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("NEWSBRIEF_FACTS_NER", "spacy")
+        yield
+
+
+@pytest.fixture(scope="module")
+def sanctions(nlp) -> Facts:
+    return extract_facts([article(SANCTIONS, "sanctions", "US sanctions North Korean arms network")], nlp)[0]
+
+
+@pytest.fixture(scope="module")
+def grain(nlp) -> Facts:
+    return extract_facts([article(GRAIN, "grain", "Grain council cuts forecast", SATURDAY)], nlp)[0]
+
+
+def quote(facts: Facts, starts: str) -> Quote:
+    return next(q for q in facts.quotes if q.text.startswith(starts))
+
+
+# --- pure functions -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("words", "tense", "expected"),
+    [
+        ("Monday", PAST, "2026-11-23"),
+        ("Wednesday", PAST, "2026-11-25"),  # the publication day itself
+        ("Thursday", PAST, "2026-11-19"),
+        ("Tuesday", FUTURE, "2026-12-01"),
+        ("next Tuesday", PAST, "2026-12-01"),
+        ("last Wednesday", PAST, "2026-11-18"),
+        ("yesterday", PAST, "2026-11-24"),
+        ("tomorrow", FUTURE, "2026-11-26"),
+        ("last week", PAST, "2026-W47"),
+        ("this week", PAST, "2026-W48"),
+        ("last month", PAST, "2026-10"),
+        ("next month", FUTURE, "2026-12"),
+        ("last year", PAST, "2025"),
+        ("two years ago", PAST, "2024"),
+        ("3 days ago", PAST, "2026-11-22"),
+        ("November 3", PAST, "2026-11-03"),
+        ("December 3", PAST, "2025-12-03"),
+        ("December 3", FUTURE, "2026-12-03"),
+        ("January 10", PRESENT, "2027-01-10"),
+        ("3 Nov 2026", PAST, "2026-11-03"),
+        ("Nov. 3, 2024", PAST, "2024-11-03"),
+        ("2026-02-28", PAST, "2026-02-28"),
+        ("2025", PAST, "2025"),
+        ("March 2024", PAST, "2024-03"),
+        ("in March", PAST, "2026-03"),
+        ("March", FUTURE, "2027-03"),
+        ("last March", PAST, "2026-03"),
+        ("a decade", PAST, None),
+        ("recent weeks", PAST, None),
+        ("February 30", PAST, None),
+    ],
+)
+def test_resolve_date(words: str, tense: str, expected: str | None) -> None:
+    assert resolve_date(words, WEDNESDAY, tense) == expected
+
+
+def test_relative_dates_need_a_publication_date() -> None:
+    assert resolve_date("last month", None) is None
+    assert resolve_date("on Monday", None) is None
+    assert resolve_date("November 3", None) is None
+    assert resolve_date("3 November 2025", None) == "2025-11-03"
+    assert resolve_date("yesterday", date(2026, 1, 1)) == "2025-12-31"
+
+
+@pytest.mark.parametrize(
+    ("words", "value"),
+    [
+        ("$2.5 billion", 2.5e9),
+        ("12%", 12.0),
+        ("1,200", 1200.0),
+        ("three", 3.0),
+        ("twenty-five thousand", 25000.0),
+        ("a million", 1e6),
+        ("£40m", 40e6),
+        ("4.5 million tonnes", 4.5e6),
+        ("hundreds", None),
+    ],
+)
+def test_parse_value(words: str, value: float | None) -> None:
+    assert parse_value(words) == value
+
+
+def test_name_keys_and_acronyms() -> None:
+    assert name_key("DPRK") == name_key("North Korea")
+    assert name_key("U.S.") == name_key("the United States") == name_key("US")
+    assert name_key("Kim Jong-un") == name_key("Kim Jong Un")
+    text = "The International Grain Council (IGC) met the World Health Organization (WHO) in the U.N. (UN) office."
+    found = acronym_definitions(text)
+    assert found["igc"] == "international grain council"
+    assert found["world health organization"] == "world health organization"  # WHO is in the alias table
+
+
+def test_chunk_bounds_cut_long_text_at_breaks_and_keep_every_character() -> None:
+    paragraphs = [f"Sentence number {i} is here. " * 30 for i in range(40)]
+    text = "\n\n".join(paragraphs)
+    bounds = chunk_bounds(text, limit=2_000)
+    assert len(bounds) > 1 and all(b - a <= 2_000 for a, b in bounds)
+    covered = "".join(text[a:b] for a, b in bounds)
+    assert "".join(covered.split()) == "".join(text.split())
+    no_spaces = "x" * 5_000
+    assert chunk_bounds(no_spaces, limit=2_000) == [(0, 4_000), (4_000, 5_000)]
+
+
+def test_marked_quotes_pair_marks_and_skip_unbalanced_ones() -> None:
+    text = 'He said "one two three" and "four\nNo close here. “Curly ‘nested’ one,” she said.'
+    found = [(text[m.open_at], text[m.close_at]) for m in find_marked_quotes(text)]
+    assert found == [('"', '"'), ("“", "”")]
+    continued = "“First paragraph of a long quote.\n“Second paragraph,” he said."
+    marks = find_marked_quotes(continued)
+    assert [m.continued for m in marks] == [True, False]
+
+
+def test_single_marks_quote_where_a_paragraph_has_no_double_ones() -> None:
+    text = "'We will pay on time,' he said. The players' union didn't agree with O'Brien's 'plan for it all.'"
+    assert [text[m.open_at + 1 : m.close_at] for m in find_marked_quotes(text)] == [
+        "We will pay on time,",
+        "plan for it all.",
+    ]
+    curly = "A ‘curly one, here,’ she said."
+    assert [curly[m.open_at + 1 : m.close_at] for m in find_marked_quotes(curly)] == ["curly one, here,"]
+
+
+def test_british_style_quote_with_title(nlp) -> None:
+    text = "Abase Hussen flew home on Friday.\n\n'We both lost so much back home,' Mr Hussen, 47, said."
+    facts = extract_facts([article(text)], nlp)[0]
+    assert [(q.text, q.speaker, q.speaker_role) for q in facts.quotes] == [
+        ("We both lost so much back home", "Abase Hussen", None)
+    ]
+
+
+def test_pronoun_resolution_is_cautious() -> None:
+    text = "Mr. Brown met Lee Park and Jane Smith. Then he left."
+    brown = Entity("Brown", "PERSON", [Mention("Brown", 4, 9, "PERSON")])
+    park = Entity("Lee Park", "PERSON", [Mention("Lee Park", 14, 22, "PERSON")])
+    smith = Entity("Jane Smith", "PERSON", [Mention("Jane Smith", 27, 37, "PERSON")])
+    resolver = PersonResolver([brown, park, smith], text)
+    assert resolver.resolve("she", 44) == "Jane Smith"
+    assert resolver.resolve("he", 44) is None  # Lee Park (gender unknown) is nearer than Mr. Brown
+    assert resolver.resolve("he", 12) == "Brown"
+    alone = PersonResolver([park], text)
+    assert alone.resolve("he", 44) == "Lee Park"  # the only person named so far
+    assert alone.resolve("it", 44) is None
+    text = "Lee Park, a White House spokeswoman, spoke. Then she left."
+    park = Entity("Lee Park", "PERSON", [Mention("Lee Park", 0, 8, "PERSON")])
+    assert gender_of(park, text) == "F"  # from the apposition
+
+
+def test_merge_across_articles_joins_aliases_and_counts_articles() -> None:
+    def entity(name: str, label: str, *forms: str) -> Entity:
+        return Entity(name, label, [Mention(f, 0, len(f), label) for f in forms])
+
+    day = [
+        Facts("a", entities=[entity("International Grain Council", "ORG", "International Grain Council", "IGC")]),
+        Facts("b", entities=[entity("IGC", "ORG", "IGC", "IGC"), entity("Adrienne Watson", "PERSON", "Watson")]),
+        Facts("c", entities=[entity("Watson", "PERSON", "Watson"), entity("US", "GPE", "US")]),
+        Facts("d", entities=[entity("United States", "GPE", "United States", "U.S.")]),
+    ]
+    merged = {t.name: t for t in merge_across_articles(day)}
+    assert (merged["International Grain Council"].mentions, merged["International Grain Council"].articles) == (4, 2)
+    assert (merged["Adrienne Watson"].mentions, merged["Adrienne Watson"].articles) == (2, 2)
+    assert (merged["United States"].mentions, merged["United States"].articles) == (3, 2)
+    assert [t.name for t in merge_across_articles(day, labels={"PERSON"})] == ["Adrienne Watson"]
+
+
+def test_check_spans_drops_and_logs_what_does_not_slice(caplog: pytest.LogCaptureFixture) -> None:
+    text = "Alpha said hello on Monday."
+    good = Span("Monday", 20, 26)
+    facts = Facts(
+        "x",
+        entities=[Entity("Alpha", "PERSON", [Mention("Alpha", 0, 5, "PERSON"), Mention("Alpha", 1, 6, "PERSON")])],
+        quotes=[Quote("hello", 11, 16, speaker="Alpha", speaker_span=Span("Alpha", 3, 8))],
+        dates=[DateFact("Monday", 20, 26, sentence=Span(text, 0, len(text))), DateFact("Monday", 0, 6)],
+        numbers=[NumberFact("one", 0, 3)],
+        events=[Event(text, 0, len(text), "Alpha", "said", "hello")],
+    )
+    with caplog.at_level(logging.WARNING, logger="newsbrief.facts"):
+        checked = check_spans(text, facts)
+    assert [len(e.mentions) for e in checked.entities] == [1]
+    assert checked.quotes == [] and checked.numbers == []
+    assert [(d.start, d.end) for d in checked.dates] == [(good.start, good.end)]
+    assert len(checked.events) == 1
+    assert sum("does not slice" in r.message for r in caplog.records) == 4
+
+
+def test_ner_model_guard_and_spacy_override(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSBRIEF_FACTS_NER", "spacy")
+    assert conll_tagger() is None
+
+
+# --- with the spaCy model -------------------------------------------------------------------------------------
+
+
+def test_entities_merge_aliases_under_the_longest_name(sanctions: Facts) -> None:
+    by_name = {e.name: e for e in sanctions.entities}
+    assert sorted(m.text for m in by_name["North Korea"].mentions) == ["DPRK", "North Korea"]
+    assert [m.text for m in by_name["Adrienne Watson"].mentions] == ["Adrienne Watson", "Watson"]
+    assert [m.text for m in by_name["Kim Jong-un"].mentions] == ["Kim Jong-un", "Kim"]
+    assert by_name["International Grain Council"].count == 2
+    assert by_name["Adrienne Watson"].label == "PERSON" and by_name["Moscow"].label == "GPE"
+    assert sanctions.entities[0].salience == 1.0
+    assert by_name["North Korea"].salience > by_name["Moscow"].salience
+
+
+def test_direct_quotes_with_speaker_and_role(sanctions: Facts) -> None:
+    first = quote(sanctions, "These entities helped")
+    assert first.kind == "direct"
+    assert first.text.endswith("across the border")
+    assert (first.speaker, first.speaker_role) == ("Adrienne Watson", "National Security Council spokeswoman")
+    assert first.speaker_span is not None and first.speaker_span.text == "Adrienne Watson"
+    added = quote(sanctions, "We will not stop")
+    assert added.speaker == "Adrienne Watson" and added.speaker_span.text == "she"  # type: ignore[union-attr]
+    inverted = quote(sanctions, "It is a clear message")
+    assert inverted.speaker == "John Kirby"
+    assert inverted.speaker_role == "White House national security spokesman"
+    partial = quote(sanctions, "never bow to pressure")
+    assert "'hostile forces'" in partial.text
+    assert partial.speaker == "Kim Jong-un"  # "Kim said ...", last name of a full name mentioned earlier
+
+
+def test_reported_speech(sanctions: Facts) -> None:
+    told = quote(sanctions, "the sanctions would take effect")
+    assert (told.kind, told.speaker, told.speaker_span.text) == ("reported", "Adrienne Watson", "Watson")  # type: ignore[union-attr]
+    igc = quote(sanctions, "wheat prices rose 12%")
+    assert igc.kind == "reported" and igc.speaker == "International Grain Council"
+    officials = quote(sanctions, "The US Treasury sanctioned")
+    assert (officials.speaker, officials.speaker_role) == (None, "officials")
+
+
+def test_dates_numbers_and_events(sanctions: Facts) -> None:
+    assert [(d.text, d.iso) for d in sanctions.dates] == [
+        ("Monday", "2026-11-23"),
+        ("last month", "2026-10"),
+        ("last week", "2026-W47"),
+        ("November 3", "2026-11-03"),
+    ]
+    numbers = {n.text: n for n in sanctions.numbers}
+    assert (numbers["three"].kind, numbers["three"].value, numbers["three"].counts) == ("CARDINAL", 3.0, "entities")
+    assert (numbers["400"].value, numbers["400"].counts) == (400.0, "artillery shells")
+    assert (numbers["$2.5 billion"].kind, numbers["$2.5 billion"].value) == ("MONEY", 2.5e9)
+    assert (numbers["12%"].kind, numbers["12%"].value) == ("PERCENT", 12.0)
+    assert numbers["400"].sentence is not None and "artillery shells across the border" in numbers["400"].sentence.text
+    triples = {(e.subject, e.action, e.object) for e in sanctions.events}
+    assert ("US Treasury", "sanctioned", "three entities") in triples
+    assert ("Kim Jong-un", "visited", "factory") in triples
+    sanctioned = next(e for e in sanctions.events if e.action == "sanctioned")
+    assert sanctioned.text.startswith("The US Treasury sanctioned") and sanctioned.text.endswith("officials said.")
+
+
+def test_curly_quotes_multi_paragraph_and_pronouns(grain: Facts) -> None:
+    first = quote(grain, "The harvest was")
+    assert first.speaker == "Maria Gonzalez"
+    assert first.speaker_role == "chief economist at the International Grain Council"
+    nested = quote(grain, "Farmers lost")
+    assert "‘everything’" in nested.text and nested.speaker == "Maria Gonzalez"  # same paragraph as her quote
+    continued = quote(grain, "We expect prices")
+    assert continued.speaker == "Maria Gonzalez"  # continues the quote left open in the paragraph before
+    he = quote(grain, "I have never seen")
+    assert he.speaker == "Okafor" and he.speaker_span.text == "he"  # type: ignore[union-attr]  # "Mr." marks him
+    she = quote(grain, "This is 'unprecedented'")
+    assert she.speaker == "Maria Gonzalez"  # "Maria" is a female first name; Okafor in between is a man
+    according = quote(grain, "wheat exports from Ukraine")
+    assert (according.kind, according.speaker) == ("reported", "Maria Gonzalez")
+    assert according.text == "wheat exports from Ukraine fell by a third in March"
+
+
+def test_dates_against_a_saturday(grain: Facts) -> None:
+    isos = {(d.text, d.iso) for d in grain.dates}
+    assert {
+        ("yesterday", "2026-11-27"),
+        ("next Tuesday", "2026-12-01"),
+        ("3 Nov 2027", "2027-11-03"),
+        ("2025", "2025"),
+        ("March", "2026-03"),  # "fell ... in March": past
+        ("March", "2027-03"),  # "expect prices to stay high until March": future
+    } <= isos
+
+
+def test_events_need_a_name_date_or_number_on_one_side(nlp) -> None:
+    text = "The graph uses a profile of fans. Mr. Okafor bought two mills. He sold the van."
+    facts = extract_facts([article(text)], nlp)[0]
+    assert [(e.subject, e.action, e.object) for e in facts.events] == [
+        ("Okafor", "bought", "two mills"),
+        ("Okafor", "sold", "van"),  # "He" resolved through "Mr."
+    ]
+
+
+def test_unresolved_pronoun_stays_none(nlp) -> None:
+    text = 'The minister arrived late and left early. "We are ready for anything now," she said.'
+    facts = extract_facts([article(text)], nlp)[0]
+    assert [(q.text, q.speaker) for q in facts.quotes] == [("We are ready for anything now", None)]
+
+
+def test_conll_spans_are_typed_with_spacy_labels(nlp) -> None:
+    text = "Angela Merkel met French officials in Paris."
+    parsed = next(parse_articles([article(text)], nlp))
+    spans = [[(0, 13, "PER"), (18, 24, "MISC"), (38, 43, "LOC")]]
+    mentions = conll_mentions(parsed, spans)
+    assert [(m.text, m.label) for m in mentions] == [("Angela Merkel", "PERSON"), ("French", "NORP"), ("Paris", "GPE")]
+
+
+def test_batch_keeps_order_and_every_span_slices(nlp) -> None:
+    articles = [article(SANCTIONS, "one"), article(GRAIN, "two", published=None), article("", "empty")]
+    results = extract_facts(articles, nlp)
+    assert [f.article_id for f in results] == ["one", "two", "empty"]
+    for a, facts in zip(articles, results, strict=True):
+        assert_slices(a.text, facts)
+    assert results[2] == Facts("empty")
+    assert all(d.iso is None for d in results[1].dates if d.text in ("yesterday", "next Tuesday"))
+
+
+BAD_INPUTS = {
+    "unbalanced": 'He said "this never ends. And “neither does this. Then "a" b " c ” d “ e.',
+    "nested": '"She told me \'he said "no" twice\' and left," Ann Lee said. “Outer “inner” outer,” he said.',
+    "no_entities": "it rained and then it stopped. nobody said anything about it at all, not even once.",
+    "all_caps": 'PRESIDENT JOE BIDEN SAID ON MONDAY THAT "WE WILL WIN THIS FIGHT," ADDING 3 MILLION JOBS BY 2027.',
+    "symbols": "$$$ %%% 12/34/5678 ““”” '' \"\" \n\n\n --- (((",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_INPUTS))
+def test_bad_input_does_not_crash_and_slices(nlp, name: str) -> None:
+    text = BAD_INPUTS[name]
+    facts = extract_facts([article(text, name)], nlp)[0]
+    assert_slices(text, facts)
+
+
+def test_very_long_article_is_chunked_with_absolute_offsets(nlp) -> None:
+    paragraph = SANCTIONS.replace("\n\n", " ")
+    text = "\n\n".join([paragraph] * 120)  # about 120 KB
+    text += "\n\n" + "WORD " * 20_000  # and a 100 KB paragraph without any sentence break
+    facts = extract_facts([article(text, "long")], nlp)[0]
+    assert_slices(text, facts)
+    watson = next(e for e in facts.entities if e.name == "Adrienne Watson")
+    assert watson.mentions[-1].start > len(text) - len(paragraph) - 100_000 - 10
+    assert len([q for q in facts.quotes if q.text.startswith("These entities")]) == 120
+
+
+def test_conll_tagger_feeds_the_same_facts(nlp, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the CoNLL tagger's weights installed, PER/ORG/LOC/MISC come from it and everything else still works."""
+    monkeypatch.delenv("NEWSBRIEF_FACTS_NER")
+    if conll_tagger() is None:
+        pytest.skip("CoNLL tagger weights are not installed")
+    articles = [article(SANCTIONS, "sanctions"), article(GRAIN, "grain", published=SATURDAY)]
+    sanctions, grain = extract_facts(articles, nlp)
+    for a, facts in zip(articles, (sanctions, grain), strict=True):
+        assert_slices(a.text, facts)
+    people = {e.name: e for e in sanctions.entities if e.label == "PERSON"}
+    assert {"Adrienne Watson", "Kim Jong-un", "John Kirby"} <= set(people)
+    assert [m.text for m in people["Adrienne Watson"].mentions] == ["Adrienne Watson", "Watson"]
+    first = quote(sanctions, "These entities")
+    assert (first.speaker, first.speaker_role) == ("Adrienne Watson", "National Security Council spokeswoman")
+    assert ("Monday", "2026-11-23") in {(d.text, d.iso) for d in sanctions.dates}  # dates still come from spaCy
+    assert quote(grain, "The harvest was").speaker == "Maria Gonzalez"
