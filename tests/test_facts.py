@@ -426,3 +426,12 @@ def test_conll_tagger_feeds_the_same_facts(nlp, monkeypatch: pytest.MonkeyPatch)
     assert (first.speaker, first.speaker_role) == ("Adrienne Watson", "National Security Council spokeswoman")
     assert ("Monday", "2026-11-23") in {(d.text, d.iso) for d in sanctions.dates}  # dates still come from spaCy
     assert quote(grain, "The harvest was").speaker == "Maria Gonzalez"
+
+
+def test_an_infinitive_takes_its_governors_tense_unless_planned(nlp) -> None:
+    texts = {
+        "The order brings the number of people told to leave their homes since Wednesday night to 4,800.": "2026-11-25",
+        "The council plans to reopen the bridge on Monday.": "2026-11-30",
+    }
+    found = extract_facts([article(text, f"t{i}") for i, text in enumerate(texts)], nlp)
+    assert [f.dates[0].iso for f in found] == list(texts.values())

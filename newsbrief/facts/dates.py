@@ -183,6 +183,9 @@ def _weekday(ref: date, weekday: int, modifier: str | None, tense: str) -> date:
     return ref + timedelta(days=ahead) if tense == FUTURE else ref - timedelta(days=back)
 
 
+_PLANNING = frozenset("plan expect intend aim schedule hope want seek prepare set due go promise vow".split())
+
+
 def clause_tense(token: Token) -> str:
     """Tense of the clause governing `token`: future (will/going to/planned infinitive), past or present."""
     verb = token
@@ -192,7 +195,10 @@ def clause_tense(token: Token) -> str:
         return PAST
     auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
     lowered = {c.lower_ for c in auxes}
-    if lowered & _FUTURE_AUX or ("to" in lowered and verb.tag_ == "VB"):
+    if "to" in lowered and verb.tag_ == "VB" and verb.head.i != verb.i:
+        # an infinitive is future only under a verb of planning; "were told to leave" takes its governor's tense
+        return FUTURE if verb.head.lemma_ in _PLANNING else clause_tense(verb.head)
+    if lowered & _FUTURE_AUX:
         return FUTURE
     if verb.tag_ == "VBG" and {c.tag_ for c in auxes} & {"VBZ", "VBP"}:
         return FUTURE
