@@ -180,3 +180,16 @@ def test_minimum_larger_than_the_article_returns_what_there_is() -> None:
         "The dam held overnight after engineers pumped water from the reservoir.",
         "Residents returned home on Friday.",
     ]
+
+
+def test_sentences_cut_out_of_a_longer_quote_are_not_picked() -> None:
+    text = (
+        "Flood water reached the centre of Marlow Bridge on Thursday, forcing 900 people from their homes overnight. "
+        '"The river has not finished rising. Please stay away from the embankment until we say it is safe," said '
+        "Ana Ruiz, the town's emergency coordinator, at a briefing in the town hall on Thursday evening. "
+        "Rescue crews used boats to reach 40 families trapped in the lower streets of the town after midnight. "
+        "Forecasters expect the river to peak on Friday before falling slowly over the weekend, officials said."
+    )
+    summary = summarise(text, sentences=4, min_sentences=3)
+    assert len(summary.sentences) == 3
+    assert all(s.text.count('"') % 2 == 0 for s in summary.sentences)

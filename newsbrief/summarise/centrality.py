@@ -131,12 +131,17 @@ def article_units(text: str) -> list[_Unit]:
             cut = prefix.end()
             span = Span(span.text[cut:], span.start + cut, span.end)
         words = len(span.text.split())
-        eligible = words >= MIN_WORDS and not _OPENS_WITH_QUOTE.match(span.text)
+        eligible = words >= MIN_WORDS and not _OPENS_WITH_QUOTE.match(span.text) and not _splits_a_quote(span.text)
         units.append(_Unit(span, tokens(span.text), words, eligible))
     if sum(u.words for u in units) <= DEFAULT_WORDS or not any(u.eligible for u in units):
         for unit in units:  # a brief article is all content, and something beats nothing
             unit.eligible = True
     return units
+
+
+def _splits_a_quote(text: str) -> bool:
+    """A sentence cut out of a longer quotation (an odd number of double quote marks) reads wrongly alone."""
+    return (text.count('"') + text.count("\u201c") + text.count("\u201d")) % 2 == 1
 
 
 def tokens(text: str) -> list[str]:
