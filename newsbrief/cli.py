@@ -76,12 +76,18 @@ def run(
         typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
         raise typer.Exit(code=1) from error
     brief = result.brief
-    typer.echo(
-        f"{len(brief.articles)} articles in {len(brief.stories)} stories from {len(brief.sources)} sources, "
-        f"{len(brief.skipped)} skipped"
+    counts = (
+        _plural(len(brief.articles), "article"),
+        _plural(len(brief.stories), "story", "stories"),
+        _plural(len(brief.sources), "source"),
     )
+    typer.echo(f"{counts[0]} in {counts[1]} from {counts[2]}, {len(brief.skipped)} skipped")
     for path in result.files:
         typer.echo(str(path))
+
+
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else many or one + 's'}"
 
 
 class _progress:
@@ -208,11 +214,18 @@ def facts(input: InPath, output: OutPath, batch: BatchOption = 64) -> None:
 
 @app.command()
 def models() -> None:
-    """List the summarisers that can be chosen by name."""
+    """List the summarisers that can be chosen by name, and the abstractive models the registry knows."""
+    from newsbrief.models import load_registry, resolve
     from newsbrief.summarise import available
 
-    for name in available():
-        typer.echo(name)
+    typer.echo("summarisers: " + ", ".join(available()))
+    registry = load_registry()
+    typer.echo("abstractive models (--summariser abstractive, [summary] model = NAME):")
+    for name in registry.models:
+        found = resolve(name, registry)
+        where = f"local copy in {found.location}" if found.local else f"hub id {found.location} (needs a download)"
+        default = " [default]" if name == registry.default else ""
+        typer.echo(f"  {name}{default}: {where}")
 
 
 if __name__ == "__main__":

@@ -119,7 +119,7 @@ def test_bad_inputs_are_skipped_with_reasons_and_the_brief_is_still_sent(
     )
     result = CliRunner().invoke(app, ["run", "--config", str(config), "--date", DAY])
     assert result.exit_code == 0, result.output
-    assert "1 articles in 1 stories from 1 sources" in result.output
+    assert "1 article in 1 story from 1 source, 6 skipped" in result.output
     md = (tmp_path / "out" / DAY / "brief.md").read_text()
     skipped = md.split("## Skipped")[1]
     for name in ("empty.txt", "binary.txt", "no-sentences.md", "broken.xml", "/down", "/huge"):
@@ -142,3 +142,7 @@ def test_cli_help_reads_well() -> None:
     assert result.exit_code == 0
     for command in ("run", "summarize", "facts", "serve", "models"):
         assert command in result.output
+    listed = CliRunner().invoke(app, ["models"])
+    assert listed.exit_code == 0
+    assert "summarisers: abstractive, centrality, lead" in listed.output
+    assert "distilbart-cnn-12-6 [default]: hub id sshleifer/distilbart-cnn-12-6" in listed.output
