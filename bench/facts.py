@@ -20,7 +20,7 @@ from pathlib import Path
 from newsbrief.facts import conll_tagger, extract_facts, load_nlp
 from newsbrief.records import Article
 
-DEFAULT_DATA = Path("/work/shared/eval/data/summarize/cnndm_dev.jsonl")
+DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared/eval/data/summarize/cnndm_dev.jsonl"
 
 
 def generated_articles(n: int, seed: int = 0) -> list[Article]:

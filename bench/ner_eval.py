@@ -1,6 +1,6 @@
 """Score the shipped NER model on a CoNLL-2003 file exactly as the shared scorer defines it.
 
-    python bench/ner_eval.py /work/shared/eval/data/ner/conll2003_dev.jsonl [--pred /tmp/ner_pred.jsonl]
+    python bench/ner_eval.py ../shared/eval/data/ner/conll2003_dev.jsonl [--pred /tmp/ner_pred.jsonl]
 
 It asks `score.py ner-input` for the texts, tags them with `predict_entities`, writes `{id, entities}` rows, runs
 `score.py ner` on them, and prints one JSON object: the scorer's figures, per-type precision/recall (computed with
