@@ -9,13 +9,14 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 
 def to_jsonable(value: Any) -> Any:
     """Dataclasses, dates and containers as JSON-ready values (dates in ISO 8601)."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        names = [f.name for f in dataclasses.fields(value)] + list(getattr(value, "json_extras", ()))
+        return {name: to_jsonable(getattr(value, name)) for name in names}
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     if isinstance(value, dict):
@@ -93,6 +94,7 @@ class Entity:
     label: str
     mentions: list[Mention]
     salience: float = 0.0
+    json_extras: ClassVar[tuple[str, ...]] = ("count",)  # derived values that brief.json carries too
 
     @property
     def count(self) -> int:
@@ -162,6 +164,7 @@ class Story:
     id: str
     headline: str
     articles: list[ArticleDigest]
+    json_extras: ClassVar[tuple[str, ...]] = ("sources",)
 
     @property
     def sources(self) -> list[str]:

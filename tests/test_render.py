@@ -94,6 +94,9 @@ def test_json_round_trips_with_offsets() -> None:
     for sentence in article["summary"]["sentences"]:
         assert text[sentence["start"] : sentence["end"]] == sentence["text"]
     assert data["date"] == "2026-11-28"
+    assert data["stories"][0]["sources"] == ["Harbour <b>Times</b>"]
+    [entity] = article["facts"]["entities"]
+    assert (entity["name"], entity["count"]) == ("Ines Calloway", 1)
 
 
 def test_user_templates_override_bundled_ones(tmp_path) -> None:
