@@ -125,3 +125,17 @@ def test_long_article_is_windowed_and_batched_consistently() -> None:
     starts = {article[s:e] for s, e, _ in alone}
     assert {"Nairobi", "Kenya Airways", "Lagos", "John Mwangi"} <= starts
     assert sum(1 for s, e, _ in alone if article[s:e] == "Lagos") == 40
+
+
+def test_same_type_spans_split_by_one_space_are_joined() -> None:
+    from newsbrief.facts.ner_model import join_split_names
+
+    text = "Floods on the River Ostra hit Lindmoor, Wenthorpe and Ashby Ferry."
+    spans = [(14, 19, "LOC"), (20, 25, "LOC"), (30, 38, "LOC"), (40, 49, "LOC"), (54, 59, "LOC"), (60, 65, "ORG")]
+    assert [(text[s:e], k) for s, e, k in join_split_names(text, spans)] == [
+        ("River Ostra", "LOC"),
+        ("Lindmoor", "LOC"),
+        ("Wenthorpe", "LOC"),
+        ("Ashby", "LOC"),
+        ("Ferry", "ORG"),
+    ]

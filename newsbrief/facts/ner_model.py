@@ -412,4 +412,16 @@ def predict_entities(texts: Sequence[str]) -> list[list[tuple[int, int, str]]]:
     for words, sent_tags, owner in zip(sentences, tags, owners, strict=True):
         for first, last, kind in bio_spans(sent_tags):
             results[owner].append((words[first][0], words[last - 1][1], kind))
-    return results
+    return [join_split_names(text, spans) for text, spans in zip(texts, results, strict=True)]
+
+
+def join_split_names(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Join two same-type spans separated by one space ("River" + "Ostra"): the tagger sometimes opens a second
+    entity (B- after B-) inside one name, and two names of one type side by side with no comma are rare."""
+    joined: list[tuple[int, int, str]] = []
+    for start, end, kind in spans:
+        if joined and joined[-1][2] == kind and text[joined[-1][1] : start] == " ":
+            joined[-1] = (joined[-1][0], end, kind)
+        else:
+            joined.append((start, end, kind))
+    return joined
