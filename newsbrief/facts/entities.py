@@ -163,8 +163,9 @@ def group_mentions(mentions: Sequence[Mention], text: str, title: str, sentence_
         if any(f" {w} " in title_key for w in {name_key(f) for f in forms} if w):
             score += 3.0
         ordered = sorted(members, key=lambda m: m.start)
-        relabelled = [Mention(text=m.text, start=m.start, end=m.end, label=label) for m in ordered]
-        entities.append(Entity(name=name, label=label, mentions=relabelled, salience=score))
+        if key.startswith("P:"):  # a surname joined to a known full name is a person, whatever it was tagged
+            ordered = [Mention(text=m.text, start=m.start, end=m.end, label=label) for m in ordered]
+        entities.append(Entity(name=name, label=label, mentions=ordered, salience=score))
     top = max((e.salience for e in entities), default=1.0)
     for entity in entities:
         entity.salience = round(entity.salience / top, 3)

