@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from newsbrief.facts import check_spans, conll_tagger, extract_facts, load_nlp, merge_across_articles
-from newsbrief.facts.coref import PersonResolver, gender_of
+from newsbrief.facts.coref import PronounResolver, gender_of
 from newsbrief.facts.dates import FUTURE, PAST, PRESENT, resolve_date
 from newsbrief.facts.entities import acronym_definitions, conll_mentions, group_mentions, name_key
 from newsbrief.facts.numbers import parse_value
@@ -208,11 +208,11 @@ def test_pronoun_resolution_is_cautious() -> None:
     brown = Entity("Brown", "PERSON", [Mention("Brown", 4, 9, "PERSON")])
     park = Entity("Lee Park", "PERSON", [Mention("Lee Park", 14, 22, "PERSON")])
     smith = Entity("Jane Smith", "PERSON", [Mention("Jane Smith", 27, 37, "PERSON")])
-    resolver = PersonResolver([brown, park, smith], text)
+    resolver = PronounResolver([brown, park, smith], text)
     assert resolver.resolve("she", 44) == "Jane Smith"
     assert resolver.resolve("he", 44) is None  # Lee Park (gender unknown) is nearer than Mr. Brown
     assert resolver.resolve("he", 12) == "Brown"
-    alone = PersonResolver([park], text)
+    alone = PronounResolver([park], text)
     assert alone.resolve("he", 44) == "Lee Park"  # the only person named so far
     assert alone.resolve("it", 44) is None
     text = "Lee Park, a White House spokeswoman, spoke. Then she left."
@@ -250,6 +250,21 @@ def test_mentions_keep_their_own_type_except_surnames_of_a_named_person() -> Non
     assert entities["New York"].label == "ORG"  # the majority
     assert [m.label for m in entities["New York"].mentions] == ["GPE", "ORG", "ORG"]  # each as tagged in context
     assert [m.label for m in entities["Adrienne Watson"].mentions] == ["PERSON", "PERSON"]  # "Watson" joins her
+
+
+def test_a_name_tagged_mostly_one_way_is_one_entity_and_bare_river_names_join() -> None:
+    text = "The River Ostra rose. Ashby Ferry was hit. Ashby Ferry took it. Ashby Ferry sank. The Ostra fell."
+    found = [("River Ostra", "LOC"), ("Ashby Ferry", "GPE"), ("Ashby Ferry", "PERSON"), ("Ashby Ferry", "GPE")]
+    found += [("Ostra", "LOC")]
+    mentions, at = [], 0
+    for form, label in found:
+        at = text.index(form, at)
+        mentions.append(Mention(form, at, at + len(form), label))
+        at += len(form)
+    entities = {e.name: e for e in group_mentions(mentions, text, "", [len(text)])}
+    assert sorted(entities) == ["Ashby Ferry", "River Ostra"]
+    assert (entities["Ashby Ferry"].label, len(entities["Ashby Ferry"].mentions)) == ("GPE", 3)
+    assert [m.text for m in entities["River Ostra"].mentions] == ["River Ostra", "Ostra"]
 
 
 def test_check_spans_drops_and_logs_what_does_not_slice(caplog: pytest.LogCaptureFixture) -> None:

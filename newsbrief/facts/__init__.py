@@ -17,7 +17,7 @@ from types import ModuleType
 import spacy
 from spacy.language import Language
 
-from newsbrief.facts.coref import PersonResolver
+from newsbrief.facts.coref import PronounResolver
 from newsbrief.facts.dates import extract_dates
 from newsbrief.facts.entities import ORGANISATIONS, PEOPLE, PLACES, extract_entities, merge_across_articles
 from newsbrief.facts.events import extract_events
@@ -81,7 +81,7 @@ def extract_facts(articles: Sequence[Article], nlp: Language | None = None) -> l
 
 def _facts_of(parsed: Parsed, conll: Sequence[Sequence[tuple[int, int, str]]] | None) -> Facts:
     entities = extract_entities(parsed, conll)
-    resolver = PersonResolver(entities, parsed.text)
+    resolver = PronounResolver(entities, parsed.text)
     return Facts(
         article_id=parsed.article.id,
         entities=entities,

@@ -1,4 +1,5 @@
-"""Resolve "he"/"she" to the most recent named person of that gender, or leave it unresolved.
+"""Resolve "he"/"she" to the most recent named person of that gender ("it", as a speaker, to an organisation), or
+leave it unresolved.
 
 Deliberately modest: gender comes only from explicit cues (titles such as Mr/Ms, gendered role words such as
 spokeswoman, and a short list of common first names). A pronoun resolves to the nearest preceding person whose
@@ -13,9 +14,12 @@ import re
 from collections.abc import Sequence
 
 from newsbrief.records import Entity
+from newsbrief.text import split_sentences
 
 FEMALE, MALE = "F", "M"
 PRONOUNS = {"she": FEMALE, "her": FEMALE, "he": MALE, "him": MALE}
+ORGANISATION_PRONOUNS = frozenset({"it"})
+NEARBY_SENTENCES = 2  # how many sentences before a pronoun's own count as "nearby"
 
 _FEMALE_CUES = frozenset(
     "mrs ms miss madam madame dame lady queen princess duchess countess sister mother wife daughter widow "
@@ -51,9 +55,9 @@ _MALE_NAMES = frozenset(
     "muhammad ahmed hassan hussein abdul omar mahmoud kim jong shinzo fumio moon yoon".split()
 )
 # The word right before a name ("Mr. Okafor", "spokeswoman Adrienne Watson") and an apposition right after it
-# ("Watson, a spokeswoman for ...").
+# ("Watson, a spokeswoman for ...", "Halvorsen, chairman of ...").
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)[.,]?\s+$")
-_APPOSITION_AFTER = re.compile(r",\s+(?:the|a|an)\s+((?:[A-Za-z]+\s+){0,3}[A-Za-z]+)")
+_APPOSITION_AFTER = re.compile(r",\s+(?:(?:the|a|an)\s+)?((?:[A-Za-z]+\s+){0,3}[A-Za-z]+)")
 
 
 def gender_of(entity: Entity, text: str) -> str | None:
@@ -78,21 +82,34 @@ def gender_of(entity: Entity, text: str) -> str | None:
     return FEMALE if votes[FEMALE] > votes[MALE] else MALE
 
 
-class PersonResolver:
-    """Looks up, for a character position, the person a third-person pronoun there most plausibly refers to."""
+class PronounResolver:
+    """Looks up, for a character position, the person (or organisation, for "it") a third-person pronoun there most
+    plausibly refers to."""
 
     def __init__(self, entities: Sequence[Entity], text: str) -> None:
         people = [e for e in entities if e.label == "PERSON"]
+        organisations = sorted((m.start, e.name) for e in entities if e.label == "ORG" for m in e.mentions)
+        self._org_starts = [s for s, _ in organisations]
+        self._org_names = [n for _, n in organisations]
         self._gender = {e.name: gender_of(e, text) for e in people}
         events = sorted((m.start, e.name) for e in people for m in e.mentions)
         self._starts = [s for s, _ in events]
         self._names = [n for _, n in events]
+        self._sentence_starts = [span.start for span in split_sentences(text)]
 
     def gender(self, name: str) -> str | None:
         return self._gender.get(name)
 
     def resolve(self, pronoun: str, position: int) -> str | None:
-        """Name of the person `pronoun` (he/she/him/her) at `position` refers to, or None when unclear."""
+        """Name of the person `pronoun` (he/she/him/her) at `position` refers to, or None when unclear; for "it" the
+        organisation (see `_organisation`).
+
+        The nearest person of that gender wins. A nearest person of unknown gender wins only when no one else of a
+        compatible gender is named in the article so far, or in this sentence and the two before it (news style:
+        "Renwick, the chief executive, said ... 'We have ...,' he said.").
+        """
+        if pronoun.casefold() in ORGANISATION_PRONOUNS:
+            return self._organisation(position)
         wanted = PRONOUNS.get(pronoun.casefold())
         if wanted is None:
             return None
@@ -106,6 +123,25 @@ class PersonResolver:
             if gender == wanted:
                 return name
             if gender is None:
-                others = set(self._names[:end]) - {name}
-                return name if not others else None
+                return name if self._alone(name, end, wanted) or self._alone_nearby(name, position, wanted) else None
         return None
+
+    def _organisation(self, position: int) -> str | None:
+        """The one organisation named nearby ("The ARI said ... The average claim is about £38,000, it said."); None
+        when there are none or several."""
+        nearby = self._named_nearby(self._org_starts, self._org_names, position)
+        return nearby.pop() if len(nearby) == 1 else None
+
+    def _named_nearby(self, starts: Sequence[int], names: Sequence[str], position: int) -> set[str]:
+        """Names mentioned (at `starts`) from NEARBY_SENTENCES sentences before `position`'s up to `position`."""
+        sentence = bisect.bisect_right(self._sentence_starts, position) - 1
+        window_start = self._sentence_starts[max(0, sentence - NEARBY_SENTENCES)] if self._sentence_starts else 0
+        return set(names[bisect.bisect_left(starts, window_start) : bisect.bisect_left(starts, position)])
+
+    def _alone(self, name: str, end: int, wanted: str) -> bool:
+        return all(n == name or self._gender[n] not in (None, wanted) for n in self._names[:end])
+
+    def _alone_nearby(self, name: str, position: int, wanted: str) -> bool:
+        """`name` is the only compatible person named nearby (see `_named_nearby`)."""
+        nearby = self._named_nearby(self._starts, self._names, position)
+        return name in nearby and all(n == name or self._gender[n] not in (None, wanted) for n in nearby)

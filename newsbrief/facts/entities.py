@@ -54,6 +54,9 @@ TITLES = frozenset(
     "gen general col colonel lt capt captain adm admiral sgt judge justice king queen prince princess pope "
     "chancellor secretary mayor rev father sister brother".split()
 )
+GEO_HEADS = frozenset(
+    "river lake mount mountains sea ocean gulf bay strait island islands desert valley canal peninsula".split()
+)
 _PERSONAL_TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "dame"})
 _CONLL_TO_SPACY = {"PER": "PERSON", "ORG": "ORG", "LOC": "LOC", "MISC": "MISC"}
 _TITLE_PREFIX = re.compile(r"(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame)\.?\s+(?=[A-Z])")
@@ -139,7 +142,8 @@ def acronym_definitions(text: str) -> dict[str, str]:
             if tail[0].casefold() in _MINOR_WORDS:
                 continue
             initials = "".join(w[0] for w in tail if w.casefold() not in _MINOR_WORDS)
-            if initials.upper() == acronym.upper():
+            every_initial = "".join(w[0] for w in tail)  # "Bank of Valdoria (BoV)" keeps the "of"
+            if acronym.upper() in (initials.upper(), every_initial.upper()):
                 found[name_key(acronym)] = name_key(" ".join(tail))
                 break
     return found
@@ -175,25 +179,52 @@ def group_mentions(mentions: Sequence[Mention], text: str, title: str, sentence_
 def _cluster_keys(mentions: Sequence[Mention], acronyms: dict[str, str]) -> list[str]:
     """One cluster key per mention: persons by their full name, everything else by alias-normalised name."""
     person_keys = [person_key(m.text) for m in mentions]
-    full = {k for k, m in zip(person_keys, mentions, strict=True) if m.label == "PERSON" and len(k.split()) > 1}
+    personal = _person_votes(mentions)
+    full = {k for k, is_person in zip(person_keys, personal, strict=True) if is_person and len(k.split()) > 1}
     roots = {k: _longest_containing(k, full) or k for k in full}
     first_seen: dict[str, int] = {}
     for key, mention in zip(person_keys, mentions, strict=True):
         if key in roots:
             first_seen.setdefault(roots[key], mention.start)
     keys = []
-    for mention, pkey in zip(mentions, person_keys, strict=True):
+    for mention, pkey, tagged_person in zip(mentions, person_keys, personal, strict=True):
         # spaCy often tags a bare surname as ORG ("Watson said"): it joins the full name it fits
         titled = name_key(mention.text).split()[0] in _PERSONAL_TITLES  # "Mr Hussen", whatever its label
-        is_person = mention.label == "PERSON" or titled or (mention.label == "ORG" and " " not in pkey)
+        is_person = tagged_person or titled or (mention.label == "ORG" and " " not in pkey)
         if is_person and (root := _person_root(pkey, mention.start, roots, first_seen)):
             keys.append("P:" + root)
-        elif mention.label == "PERSON":
+        elif tagged_person:
             keys.append("P:" + pkey)
         else:
             key = name_key(mention.text)
             keys.append("O:" + acronyms.get(key, key))
-    return keys
+    return _join_bare_places(keys)
+
+
+def _join_bare_places(keys: list[str]) -> list[str]:
+    """A bare "Ostra" joins "River Ostra" (or "Ostra River", "Lake ...", "Mount ...") when exactly one such name is
+    in the article: news drops the geographic head word after the first mention."""
+    named = {k for k in keys if k.startswith("O:") and len(k.split()) == 2}
+    joined = []
+    for key in keys:
+        word = key[2:]
+        fits = {f"O:{head} {word}" for head in GEO_HEADS} | {f"O:{word} {head}" for head in GEO_HEADS}
+        fits &= named
+        joined.append(fits.pop() if key.startswith("O:") and " " not in word and len(fits) == 1 else key)
+    return joined
+
+
+def _person_votes(mentions: Sequence[Mention]) -> list[bool]:
+    """Whether each mention counts as a person: a name tagged mostly one way in the article ("Ashby Ferry" twice a
+    place, once a person) is taken that way everywhere; on a tie each mention keeps its own tag."""
+    votes: dict[str, Counter[bool]] = defaultdict(Counter)
+    for mention in mentions:
+        votes[name_key(mention.text)][mention.label == "PERSON"] += 1
+    decided = []
+    for mention in mentions:
+        count = votes[name_key(mention.text)]
+        decided.append(mention.label == "PERSON" if count[True] == count[False] else count[True] > count[False])
+    return decided
 
 
 def _contains(short: list[str], long: list[str]) -> bool:

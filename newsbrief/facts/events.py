@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 
 from spacy.tokens import Token
 
-from newsbrief.facts.coref import PersonResolver
+from newsbrief.facts.coref import PronounResolver
 from newsbrief.facts.parse import Parsed
 from newsbrief.records import Entity, Event
 
@@ -98,7 +98,7 @@ def _named(token: Token) -> bool:
     return token.lower_ not in _EMPTY and token.pos_ in ("NOUN", "PROPN", "NUM")
 
 
-def extract_events(parsed: Parsed, entities: Sequence[Entity], resolver: PersonResolver) -> list[Event]:
+def extract_events(parsed: Parsed, entities: Sequence[Entity], resolver: PronounResolver) -> list[Event]:
     """One Event per (subject, action, object) triple, its span being the sentence it was read from."""
     names = _Names(entities)
     events: list[Event] = []

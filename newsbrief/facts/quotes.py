@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Token
 
-from newsbrief.facts.coref import PRONOUNS, PersonResolver
+from newsbrief.facts.coref import ORGANISATION_PRONOUNS, PRONOUNS, PronounResolver
 from newsbrief.facts.entities import TITLES, person_key, person_names
 from newsbrief.facts.parse import Parsed
 from newsbrief.records import Entity, Quote, Span
@@ -109,7 +109,7 @@ def _content(text: str, marked: _Marked) -> tuple[int, int]:
 class _Speakers:
     """Turns a subject token into (speaker, role, speaker span) using the article's entities and resolver."""
 
-    def __init__(self, parsed: Parsed, entities: Sequence[Entity], resolver: PersonResolver) -> None:
+    def __init__(self, parsed: Parsed, entities: Sequence[Entity], resolver: PronounResolver) -> None:
         self.text = parsed.text
         self.resolver = resolver
         self.mentions = sorted(((m.start, m.end, e) for e in entities for m in e.mentions), key=lambda x: x[0])
@@ -121,6 +121,7 @@ class _Speakers:
             lambda x: x[0] <= head < x[1] and x[2].label == "PERSON",
             lambda x: x[2].label == "PERSON",
             lambda x: x[0] <= head < x[1],
+            lambda x: x[2].label == "ORG",  # "NSC officials", "an estimate from the ARI": the body speaks
         ):
             hit = next((x for x in inside if predicate(x)), None)
             if hit:
@@ -129,7 +130,7 @@ class _Speakers:
 
     def describe(self, token: Token, offset: int) -> tuple[str | None, str | None, Span | None]:
         start = offset + token.idx
-        if token.lower_ in PRONOUNS:
+        if token.lower_ in PRONOUNS or token.lower_ in ORGANISATION_PRONOUNS:
             name = self.resolver.resolve(token.text, start)
             return name, None, Span(token.text, start, start + len(token.text)) if name else None
         np_start, np_end = _subtree_bounds(token, offset, exclude_deps=("appos", "relcl", "acl", "punct", "cc"))
@@ -144,7 +145,12 @@ class _Speakers:
             span = _span_of(self.text, name, np_start)
             return self.people.get(person_key(name), name), role, span
         m_start, m_end, entity = hit
-        return entity.name, self._role(token, offset, np_start, m_start), Span(self.text[m_start:m_end], m_start, m_end)
+        role = (
+            self._role(token, offset, np_start, m_start)
+            if entity.label == "PERSON" or m_start <= start < m_end
+            else None
+        )
+        return entity.name, role, Span(self.text[m_start:m_end], m_start, m_end)
 
     def _role(self, token: Token, offset: int, np_start: int, mention_start: int) -> str | None:
         """An apposition ('Watson, the spokeswoman,') or the words before the name ('spokeswoman Adrienne Watson');
@@ -216,15 +222,30 @@ def _span_of(text: str, phrase: str, near: int) -> Span | None:
     return Span(phrase, at, at + len(phrase)) if at >= 0 else None
 
 
-def _subject(verb: Token) -> Token | None:
-    """The grammatical subject of a speech verb; for inverted 'said X' spaCy may attach X as another dependent."""
-    for child in verb.children:
+def _subject(verb: Token, offset: int = 0, content: tuple[int, int] = (0, 0)) -> Token | None:
+    """The grammatical subject of a speech verb outside the quote (spaCy sometimes also makes a word inside the
+    quote a subject); for inverted 'said X' spaCy may attach X as another dependent."""
+    outside = [c for c in verb.children if not content[0] <= offset + c.idx < content[1]]
+    for child in outside:
         if child.dep_ in ("nsubj", "nsubjpass"):
             return child
-    for child in verb.rights:
-        if child.dep_ in ("dobj", "attr", "npadvmod", "dep", "appos") and child.pos_ == "PROPN":
+    for child in outside:
+        if child.i > verb.i and child.dep_ in ("dobj", "attr", "npadvmod", "dep", "appos") and child.pos_ == "PROPN":
             return child
-    return None
+    if verb.dep_ in ("advcl", "conj") and verb.head.pos_ in ("VERB", "AUX"):
+        return _subject(verb.head, offset, content)  # "Marlow declined, saying ...", "Marlow said ... and added ..."
+    return _name_after(verb)
+
+
+def _name_after(verb: Token) -> Token | None:
+    """'..., said Mirela Dragan, a researcher who ...': the small parser can hang such a name off a later clause, so
+    a run of proper nouns right after the verb is taken as its subject (the run's last word, the name's head)."""
+    doc, end = verb.doc, verb.i + 1
+    if end >= len(doc) or doc[end].pos_ != "PROPN":
+        return None
+    while end + 1 < len(doc) and doc[end + 1].pos_ == "PROPN":
+        end += 1
+    return doc[end]
 
 
 def _according_to(tokens: Sequence[tuple[int, Token]]) -> Token | None:
@@ -242,8 +263,8 @@ def _attribution(
     """(subject token, chunk offset, speech verb) of the attribution among `tokens`, outside the quote itself."""
     for offset, token in tokens:
         if token.lemma_.casefold() in SPEECH_VERBS and token.pos_ in ("VERB", "AUX"):
-            subject = _subject(token)
-            if subject is not None and not content[0] <= offset + subject.idx < content[1]:
+            subject = _subject(token, offset, content)
+            if subject is not None:
                 return subject, offset, token
     according = _according_to(tokens)
     if according is not None:
@@ -251,7 +272,7 @@ def _attribution(
     return None
 
 
-def extract_quotes(parsed: Parsed, entities: Sequence[Entity], resolver: PersonResolver) -> list[Quote]:
+def extract_quotes(parsed: Parsed, entities: Sequence[Entity], resolver: PronounResolver) -> list[Quote]:
     """Direct quotes first (in text order), then reported speech that does not overlap them."""
     text = parsed.text
     speakers = _Speakers(parsed, entities, resolver)
