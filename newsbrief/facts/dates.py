@@ -1,10 +1,13 @@
 """Date expressions resolved to ISO strings against the article's publication date.
 
 spaCy finds DATE expressions; `resolve_date` turns their words into `YYYY-MM-DD`, `YYYY-MM`, `YYYY` or `YYYY-Www`
-depending on how precise they are. Expressions without a year or relative ones ("last month", "on Monday") need the
-publication date and the tense of the clause: in news, a bare weekday in a past-tense clause is the most recent
-such day up to the publication day, in a future clause the next one from it. What cannot be resolved keeps its
-words with `iso = None`.
+depending on how precise they are; a decade becomes an ISO interval of years (`1990/1999`), a quarter and a season
+TimeML's extensions of ISO (`2026-Q3`; `2026-SU`, `-SP`, `-FA`, `-WI`, a winter counted in the year it begins).
+Choosing the year of a season named without one assumes northern-hemisphere seasons.
+
+Expressions without a year or relative ones ("last month", "on Monday") need the publication date and the tense of
+the clause: in news, a bare weekday in a past-tense clause is the most recent such day up to the publication day, in
+a future clause the next one from it. What cannot be resolved keeps its words with `iso = None`.
 """
 
 from __future__ import annotations
@@ -63,6 +66,19 @@ _WEEKDAY = re.compile(r"\b(?:(last|next|this|past)\s+)?(" + "|".join(WEEKDAYS) +
 _RELATIVE = re.compile(r"\b(?:(last|this|next|past|previous|coming)\s+)(week|month|year)\b")
 _AGO = re.compile(r"\b(\d+|" + "|".join(k for k in SMALL_NUMBERS if k) + r")\s+(day|week|month|year)s?\s+ago\b")
 _FUTURE_AUX = frozenset({"will", "'ll", "shall", "wo", "going"})
+# "the 1990s", "the '90s", "the late 90s"; a bare "20s" is more often an age ("in her 20s") and is left alone
+_DECADE = re.compile(r"(?:\b((?:1[89]|20)\d0)|'(\d0)|\bthe\s+(?:(?:early|mid|late)[\s-]+)?(\d0))s\b")
+_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+_QUARTER = re.compile(
+    r"\b(?:(" + "|".join(_ORDINALS) + r")\s+quarter|q([1-4]))\b(?:,?\s+(?:of\s+)?(?:fiscal\s+)?" + _YEAR + r"\b)?"
+)
+_RELATIVE_QUARTER = re.compile(r"\b(last|this|next|past|previous|coming)\s+quarter\b")
+SEASONS = {"spring": ("SP", 3), "summer": ("SU", 6), "autumn": ("FA", 9), "fall": ("FA", 9), "winter": ("WI", 12)}
+_SEASON = re.compile(
+    r"\b(?:(last|this|next|past|previous|coming)\s+)?(" + "|".join(SEASONS) + r")\b(?:\s+(?:of\s+)?" + _YEAR + r"\b)?"
+)
+_BACK = frozenset({"last", "past", "previous"})
+_AHEAD = frozenset({"next", "coming"})
 
 
 def _iso_week(day: date) -> str:
@@ -121,6 +137,8 @@ def resolve_date(expression: str, published: date | datetime | None, tense: str 
             return day.isoformat() if day else None
     if m := _MONTH_YEAR.search(words):
         return f"{int(m.group(2)):04d}-{MONTHS[m.group(1)]:02d}"
+    if period := _resolve_period(words, ref, tense):
+        return period
     if m := _YEAR_ONLY.match(words):
         return m.group(1)
     if ref is None:
@@ -159,6 +177,47 @@ def _resolve_relative(words: str, ref: date, tense: str) -> str | None:
     if re.search(r"\b(?:earlier|later) this (week|month|year)\b", words):
         return _step(ref, re.search(r"(week|month|year)\b", words).group(1), 0)  # type: ignore[union-attr]
     return None
+
+
+def _resolve_period(words: str, ref: date | None, tense: str) -> str | None:
+    """Decades, quarters and seasons (see the module docstring); None when none is named or it cannot be placed."""
+    if m := _DECADE.search(words):
+        if m.group(1):
+            start = int(m.group(1))
+        elif ref is None:
+            return None
+        else:  # "the '90s": the latest such decade that has begun by the publication year
+            tens = int(m.group(2) or m.group(3))
+            start = max(y for y in (1900 + tens, 2000 + tens) if y <= ref.year or y < 2000)
+        return f"{start}/{start + 9}"
+    if m := _QUARTER.search(words):
+        quarter = _ORDINALS[m.group(1)] if m.group(1) else int(m.group(2))
+        if m.group(3):
+            return f"{m.group(3)}-Q{quarter}"
+        return f"{_pick_year(3 * quarter - 2, None, ref, tense)}-Q{quarter}" if ref else None
+    if ref is not None and (m := _RELATIVE_QUARTER.search(words)):
+        step = -1 if m.group(1) in _BACK else 1 if m.group(1) in _AHEAD else 0
+        index = ref.year * 4 + (ref.month - 1) // 3 + step
+        return f"{index // 4}-Q{index % 4 + 1}"
+    if m := _SEASON.search(words):
+        code, first_month = SEASONS[m.group(2)]
+        if m.group(3):
+            return f"{m.group(3)}-{code}"
+        return f"{_season_year(first_month, m.group(1), ref, tense)}-{code}" if ref else None
+    return None
+
+
+def _season_year(first_month: int, modifier: str | None, ref: date, tense: str) -> int:
+    """Year in which the season meant begins: the one under way at `ref` for "this"/a bare season (or the one before
+    or after it with "last"/"next"), else the latest one begun in the past, the next one in the future."""
+    months = {(first_month + k - 1) % 12 + 1 for k in range(3)}
+    if ref.month in months:
+        begun = ref.year - (1 if ref.month < first_month else 0)  # January is in the winter begun last December
+        return begun - 1 if modifier in _BACK else begun + 1 if modifier in _AHEAD else begun
+    if modifier == "this":
+        return ref.year
+    tense = PAST if modifier in _BACK else FUTURE if modifier in _AHEAD else tense
+    return _pick_year(first_month, None, ref, tense)
 
 
 def _step(ref: date, unit: str, count: int) -> str:
