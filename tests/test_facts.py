@@ -253,16 +253,21 @@ def test_merge_across_articles_joins_aliases_and_counts_articles() -> None:
     assert [t.name for t in merge_across_articles(day, labels={"PERSON"})] == ["Adrienne Watson"]
 
 
-def test_mentions_keep_their_own_type_except_surnames_of_a_named_person() -> None:
-    text = "Adrienne Watson flew to New York. New York beat Boston. Watson said New York won."
-    found = [("Adrienne Watson", "PERSON"), ("New York", "GPE"), ("New York", "ORG"), ("Boston", "ORG")]
-    found += [("Watson", "ORG"), ("New York", "ORG")]
+def grouped(text: str, found: list[tuple[str, str]]) -> dict[str, Entity]:
+    """Entities from (form, label) mentions, each form located in `text` after the previous one."""
     mentions, at = [], 0
     for form, label in found:
         at = text.index(form, at)
         mentions.append(Mention(form, at, at + len(form), label))
         at += len(form)
-    entities = {e.name: e for e in group_mentions(mentions, text, "", [len(text)])}
+    return {e.name: e for e in group_mentions(mentions, text, "", [len(text)])}
+
+
+def test_mentions_keep_their_own_type_except_surnames_of_a_named_person() -> None:
+    text = "Adrienne Watson flew to New York. New York beat Boston. Watson said New York won."
+    found = [("Adrienne Watson", "PERSON"), ("New York", "GPE"), ("New York", "ORG"), ("Boston", "ORG")]
+    found += [("Watson", "ORG"), ("New York", "ORG")]
+    entities = grouped(text, found)
     assert entities["New York"].label == "ORG"  # the majority
     assert [m.label for m in entities["New York"].mentions] == ["GPE", "ORG", "ORG"]  # each as tagged in context
     assert [m.label for m in entities["Adrienne Watson"].mentions] == ["PERSON", "PERSON"]  # "Watson" joins her
@@ -272,15 +277,22 @@ def test_a_name_tagged_mostly_one_way_is_one_entity_and_bare_river_names_join() 
     text = "The River Ostra rose. Ashby Ferry was hit. Ashby Ferry took it. Ashby Ferry sank. The Ostra fell."
     found = [("River Ostra", "LOC"), ("Ashby Ferry", "GPE"), ("Ashby Ferry", "PERSON"), ("Ashby Ferry", "GPE")]
     found += [("Ostra", "LOC")]
-    mentions, at = [], 0
-    for form, label in found:
-        at = text.index(form, at)
-        mentions.append(Mention(form, at, at + len(form), label))
-        at += len(form)
-    entities = {e.name: e for e in group_mentions(mentions, text, "", [len(text)])}
+    entities = grouped(text, found)
     assert sorted(entities) == ["Ashby Ferry", "River Ostra"]
     assert (entities["Ashby Ferry"].label, len(entities["Ashby Ferry"].mentions)) == ("GPE", 3)
     assert [m.text for m in entities["River Ostra"].mentions] == ["River Ostra", "Ostra"]
+
+
+def test_a_capital_that_acts_is_its_government_a_capital_as_a_place_is_the_city(nlp) -> None:
+    text = (
+        "The U.S. on Monday sanctioned three shipping firms. Washington said the firms had moved arms. "
+        "Talks in Washington are planned for June."
+    )
+    entities = {e.name: e for e in extract_facts([article(text)], nlp)[0].entities}
+    assert [m.start for m in entities["U.S."].mentions] == [4, text.index("Washington")]
+    assert [m.start for m in entities["Washington"].mentions] == [text.rindex("Washington")]
+    day = merge_across_articles([Facts("a", entities=list(entities.values()))])
+    assert {t.name: t.mentions for t in day}["Washington"] == 1  # the city is not pulled into the country
 
 
 def test_check_spans_drops_and_logs_what_does_not_slice(caplog: pytest.LogCaptureFixture) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from newsbrief.facts.parse import Parsed
 from newsbrief.records import Entity, Facts, Mention, TopEntity
@@ -47,6 +47,33 @@ ALIASES = {
     "fbi": "federal bureau of investigation",
     "cia": "central intelligence agency",
     "nsc": "national security council",
+}
+# A capital standing for its government ("Washington imposed sanctions"): only where it acts or owns something (see
+# `acting_capitals`); "talks in Washington" stays a place.
+CAPITALS = {
+    "washington": "united states",
+    "beijing": "china",
+    "moscow": "russia",
+    "london": "united kingdom",
+    "paris": "france",
+    "berlin": "germany",
+    "tokyo": "japan",
+    "pyongyang": "north korea",
+    "seoul": "south korea",
+    "kyiv": "ukraine",
+    "kiev": "ukraine",
+    "tehran": "iran",
+    "new delhi": "india",
+    "ankara": "turkey",
+    "ottawa": "canada",
+    "canberra": "australia",
+    "damascus": "syria",
+    "riyadh": "saudi arabia",
+    "cairo": "egypt",
+    "havana": "cuba",
+    "caracas": "venezuela",
+    "islamabad": "pakistan",
+    "kabul": "afghanistan",
 }
 # Titles that may start a person mention and are not part of the name.
 TITLES = frozenset(
@@ -149,10 +176,32 @@ def acronym_definitions(text: str) -> dict[str, str]:
     return found
 
 
-def group_mentions(mentions: Sequence[Mention], text: str, title: str, sentence_ends: Sequence[int]) -> list[Entity]:
-    """Merge mentions into entities (aliases under the longest name), most salient first."""
+def acting_capitals(parsed: Parsed, mentions: Sequence[Mention]) -> set[int]:
+    """Starts of capital-city mentions that act or own ("Washington said", "Beijing's reply", "imposed by Moscow",
+    "Washington and Seoul warned"), read from the dependency parse: there the city means its government."""
+    acting = set()
+    for mention in mentions:
+        if name_key(mention.text) not in CAPITALS or not (tokens := parsed.tokens(mention.start, mention.end)):
+            continue
+        head = tokens[-1][1]
+        while head.dep_ == "conj":
+            head = head.head
+        if head.dep_ in ("nsubj", "poss") or (head.dep_ == "pobj" and head.head.dep_ == "agent"):
+            acting.add(mention.start)
+    return acting
+
+
+def group_mentions(
+    mentions: Sequence[Mention],
+    text: str,
+    title: str,
+    sentence_ends: Sequence[int],
+    governments: Collection[int] = (),
+) -> list[Entity]:
+    """Merge mentions into entities (aliases under the longest name), most salient first; `governments` holds the
+    starts of capital-city mentions that stand for their country (see `acting_capitals`)."""
     acronyms = acronym_definitions(text)
-    keys = _cluster_keys(mentions, acronyms)
+    keys = _cluster_keys(mentions, acronyms, governments)
     clusters: dict[str, list[Mention]] = defaultdict(list)
     for mention, key in zip(mentions, keys, strict=True):
         clusters[key].append(mention)
@@ -162,7 +211,8 @@ def group_mentions(mentions: Sequence[Mention], text: str, title: str, sentence_
     for key, members in clusters.items():
         label = "PERSON" if key.startswith("P:") else Counter(m.label for m in members).most_common(1)[0][0]
         forms = Counter(m.text for m in members)
-        name = max(forms, key=lambda form: (len(form), forms[form]))
+        named = [f for f in forms if name_key(f) not in CAPITALS or key == "O:" + name_key(f)] or list(forms)
+        name = max(named, key=lambda form: (len(form), forms[form]))  # "U.S." rather than the acting "Washington"
         score = sum(2.0 if m.start < lead_end else 1.0 for m in members)
         if any(f" {w} " in title_key for w in {name_key(f) for f in forms} if w):
             score += 3.0
@@ -176,7 +226,7 @@ def group_mentions(mentions: Sequence[Mention], text: str, title: str, sentence_
     return sorted(entities, key=lambda e: (-e.salience, e.mentions[0].start))
 
 
-def _cluster_keys(mentions: Sequence[Mention], acronyms: dict[str, str]) -> list[str]:
+def _cluster_keys(mentions: Sequence[Mention], acronyms: dict[str, str], governments: Collection[int]) -> list[str]:
     """One cluster key per mention: persons by their full name, everything else by alias-normalised name."""
     person_keys = [person_key(m.text) for m in mentions]
     personal = _person_votes(mentions)
@@ -197,7 +247,8 @@ def _cluster_keys(mentions: Sequence[Mention], acronyms: dict[str, str]) -> list
             keys.append("P:" + pkey)
         else:
             key = name_key(mention.text)
-            keys.append("O:" + acronyms.get(key, key))
+            key = CAPITALS[key] if mention.start in governments and key in CAPITALS else acronyms.get(key, key)
+            keys.append("O:" + key)
     return _join_bare_places(keys)
 
 
@@ -268,7 +319,7 @@ def extract_entities(parsed: Parsed, conll: Sequence[Sequence[tuple[int, int, st
     mentions = conll_mentions(parsed, conll) if conll is not None else spacy_mentions(parsed)
     mentions = [m for m in mentions if m.label in KEPT_LABELS]
     ends = [s.end for s in parsed.sentences]
-    return group_mentions(mentions, parsed.text, parsed.article.title, ends)
+    return group_mentions(mentions, parsed.text, parsed.article.title, ends, acting_capitals(parsed, mentions))
 
 
 def merge_across_articles(facts_list: Sequence[Facts], labels: Iterable[str] | None = None) -> list[TopEntity]:
@@ -293,7 +344,9 @@ def merge_across_articles(facts_list: Sequence[Facts], labels: Iterable[str] | N
             if entity.label == "PERSON":
                 keys = {"P:" + person_key(entity.name)}
             else:
-                keys = {"O:" + name_key(m.text) for m in entity.mentions} | {"O:" + name_key(entity.name)}
+                # a capital that stood for its government must not pull the day's mentions of the city in
+                keys = {"O:" + k for k in map(name_key, (m.text for m in entity.mentions)) if k not in CAPITALS}
+                keys.add("O:" + name_key(entity.name))
             first, *rest = sorted(keys)
             for key in rest:
                 parent[find(key)] = find(first)
