@@ -486,10 +486,12 @@ def test_conll_tagger_feeds_the_same_facts(nlp, monkeypatch: pytest.MonkeyPatch)
     assert quote(grain, "The harvest was").speaker == "Maria Gonzalez"
 
 
-def test_an_infinitive_takes_its_governors_tense_unless_planned(nlp) -> None:
+def test_an_infinitive_takes_its_governors_tense_unless_planned_and_forecasts_look_ahead(nlp) -> None:
     texts = {
         "The order brings the number of people told to leave their homes since Wednesday night to 4,800.": "2026-11-25",
         "The council plans to reopen the bridge on Monday.": "2026-11-30",
+        "The weather office forecast a peak of 6.9 metres early on Friday.": "2026-11-27",  # what is predicted
+        "The weather office on Monday forecast a peak of 6.9 metres.": "2026-11-23",  # when it was predicted
     }
     found = extract_facts([article(text, f"t{i}") for i, text in enumerate(texts)], nlp)
     assert [f.dates[0].iso for f in found] == list(texts.values())

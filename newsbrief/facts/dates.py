@@ -242,6 +242,7 @@ def _weekday(ref: date, weekday: int, modifier: str | None, tense: str) -> date:
     return ref + timedelta(days=ahead) if tense == FUTURE else ref - timedelta(days=back)
 
 
+_PREDICTING = frozenset("forecast predict expect project anticipate".split())
 _PLANNING = frozenset("plan expect intend aim schedule hope want seek prepare set due go promise vow".split())
 
 
@@ -252,6 +253,8 @@ def clause_tense(token: Token) -> str:
         verb = verb.head
     if verb.pos_ not in ("VERB", "AUX"):
         return PAST
+    if verb.lemma_ in _PREDICTING and any(c.dep_ == "dobj" and verb.i < c.i < token.i for c in verb.children):
+        return FUTURE  # "the RWO forecast a peak on Friday": a date after what is predicted is when it happens
     auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
     lowered = {c.lower_ for c in auxes}
     if "to" in lowered and verb.tag_ == "VB" and verb.head.i != verb.i:
