@@ -486,6 +486,25 @@ def test_conll_tagger_feeds_the_same_facts(nlp, monkeypatch: pytest.MonkeyPatch)
     assert quote(grain, "The harvest was").speaker == "Maria Gonzalez"
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Barriers had been due to arrive on Thursday.", "2026-11-26"),  # a plan that lay in the past
+        ("The first images are expected in mid-January.", "2027-01"),
+        ("Ships waited, with no talks scheduled before Friday.", "2026-11-27"),
+        ("Both sides have agreed to meet a mediator on Friday.", "2026-11-27"),
+        ("Lenders said they would pass on the cut from December 1.", "2026-12-01"),
+        ("He said the bridge would reopen on Monday.", "2026-11-30"),
+        ("Watson said the sanctions would take effect on November 3.", "2026-11-03"),  # reported: either side
+        ("Savings accounts could offer closer to 2.8% by the spring.", "2027-SP"),
+        ("Rain started falling on Monday and did not stop.", "2026-11-23"),
+    ],
+)
+def test_planned_expected_and_reported_future_dates(nlp, text: str, expected: str) -> None:
+    thursday = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
+    assert extract_facts([article(text, published=thursday)], nlp)[0].dates[0].iso == expected
+
+
 def test_an_infinitive_takes_its_governors_tense_unless_planned_and_forecasts_look_ahead(nlp) -> None:
     texts = {
         "The order brings the number of people told to leave their homes since Wednesday night to 4,800.": "2026-11-25",

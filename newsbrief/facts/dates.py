@@ -7,7 +7,9 @@ Choosing the year of a season named without one assumes northern-hemisphere seas
 
 Expressions without a year or relative ones ("last month", "on Monday") need the publication date and the tense of
 the clause: in news, a bare weekday in a past-tense clause is the most recent such day up to the publication day, in
-a future clause the next one from it. What cannot be resolved keeps its words with `iso = None`.
+a future clause the next one from it. Plans, forecasts and modals look ahead ("talks scheduled for Friday", "could
+fall by the spring"); reported "would" looks ahead of the saying, which may precede publication, so a month and day
+there take the nearest year. What cannot be resolved keeps its words with `iso = None`.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from newsbrief.facts.parse import Parsed
 from newsbrief.records import DateFact
 
 PAST, PRESENT, FUTURE = "past", "present", "future"
+FUTURE_IN_PAST = "future-in-past"  # "said it would ...": later than the saying, which may be before publication
 MONTHS = {
     name: i
     for i, names in enumerate(
@@ -239,11 +242,15 @@ def _weekday(ref: date, weekday: int, modifier: str | None, tense: str) -> date:
         return ref - timedelta(days=back or 7)
     if modifier == "next":
         return ref + timedelta(days=ahead or 7)
-    return ref + timedelta(days=ahead) if tense == FUTURE else ref - timedelta(days=back)
+    return ref + timedelta(days=ahead) if tense in (FUTURE, FUTURE_IN_PAST) else ref - timedelta(days=back)
 
 
 _PREDICTING = frozenset("forecast predict expect project anticipate".split())
-_PLANNING = frozenset("plan expect intend aim schedule hope want seek prepare set due go promise vow".split())
+_PLANNING = frozenset(
+    "plan expect intend aim schedule hope want seek prepare set due go promise vow agree decide pledge propose arrange "
+    "threaten".split()
+)
+_LOOKING_AHEAD = _PREDICTING | _PLANNING
 
 
 def clause_tense(token: Token) -> str:
@@ -253,15 +260,25 @@ def clause_tense(token: Token) -> str:
         verb = verb.head
     if verb.pos_ not in ("VERB", "AUX"):
         return PAST
-    if verb.lemma_ in _PREDICTING and any(c.dep_ == "dobj" and verb.i < c.i < token.i for c in verb.children):
-        return FUTURE  # "the RWO forecast a peak on Friday": a date after what is predicted is when it happens
     auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
     lowered = {c.lower_ for c in auxes}
+    if verb.lemma_ in _PREDICTING and any(c.dep_ == "dobj" and verb.i < c.i < token.i for c in verb.children):
+        return FUTURE  # "the RWO forecast a peak on Friday": a date after what is predicted is when it happens
+    ahead_participle = verb.lemma_ in _LOOKING_AHEAD and verb.tag_ == "VBN"
+    if ahead_participle and (verb.dep_ == "acl" or {c.tag_ for c in auxes} & {"VBZ", "VBP"}):
+        return FUTURE  # "talks scheduled for Friday", "images are expected in mid-January"
     if "to" in lowered and verb.tag_ == "VB" and verb.head.i != verb.i:
         # an infinitive is future only under a verb of planning; "were told to leave" takes its governor's tense
-        return FUTURE if verb.head.lemma_ in _PLANNING else clause_tense(verb.head)
+        if verb.head.lemma_ not in _PLANNING:
+            return clause_tense(verb.head)
+        finite = verb.head if verb.head.pos_ in ("VERB", "AUX") else verb.head.head
+        planned_before = "had" in {c.lower_ for c in finite.children if c.dep_ in ("aux", "auxpass")}
+        return PAST if planned_before else FUTURE  # "barriers had been due to arrive on Thursday" lies in the past
     if lowered & _FUTURE_AUX:
         return FUTURE
+    if verb.tag_ == "VB" and "have" not in lowered and (modals := {c.lower_ for c in auxes if c.tag_ == "MD"}):
+        # "could offer 2.8% by the spring"; reported "would take effect on November 3" may fall on either side
+        return FUTURE_IN_PAST if modals <= {"would"} else FUTURE
     if verb.tag_ == "VBG" and {c.tag_ for c in auxes} & {"VBZ", "VBP"}:
         return FUTURE
     if verb.tag_ == "VBD" or any(c.tag_ == "VBD" for c in auxes) or (verb.tag_ == "VBN" and lowered & {"has", "have"}):
