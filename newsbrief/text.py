@@ -20,6 +20,13 @@ _ABBREVIATIONS = frozenset(
 _BOUNDARY = re.compile(r"""[.!?]+["'\u201d\u2019)\]]*(?=\s+["'\u201c\u2018(\[]?[A-Z0-9\u00C0-\u024F])""")
 _PARAGRAPH = re.compile(r"\n\s*\n|\n(?=\s*[-*\u2022]\s)|\n")
 _WORD = re.compile(r"[A-Za-z\u00C0-\u024F]+")
+# A wire dateline at the front of a span: "Kathmandu, Nepal (CNN) --", "(AP) -", and, with a dash,
+# "LINDMOOR, Nov 26 (Northern Wire) -" (place in capitals). The named groups hold the agency.
+DATELINE_PATTERN = r"""
+    (?:[A-Z][\w\ .,'-]{0,40}?\s*)?\((?P<wire>CNN|AP|Reuters|AFP)\)\s*(?:--|[-—–])?
+  | [A-Z][A-Z\ .'-]{1,30}(?:,\s*[A-Z][a-z]{2,4}\.?\s+\d{1,2})?\s*\((?P<agency>[A-Z][\w\ .&'-]{1,29})\)\s*(?:--|[-—–])
+"""
+_DATELINE = re.compile(r"^(?:" + DATELINE_PATTERN + r")", re.VERBOSE)
 
 _ENGLISH_STOPWORDS = frozenset(
     "the of and to a in is that for it on was with as by he at from his said be are have has an were this not "
@@ -98,3 +105,12 @@ def content_hash(text: str) -> str:
 
 def word_count(text: str) -> int:
     return len(text.split())
+
+
+def dateline_agency(text: str) -> tuple[int, int] | None:
+    """(start, end) of the news agency named in a dateline that opens `text` ("(Reuters)", "(Northern Wire)")."""
+    match = _DATELINE.match(text)
+    if match is None:
+        return None
+    group = "wire" if match.group("wire") else "agency"
+    return match.start(group), match.end(group)

@@ -295,6 +295,13 @@ def test_a_capital_that_acts_is_its_government_a_capital_as_a_place_is_the_city(
     assert {t.name: t.mentions for t in day}["Washington"] == 1  # the city is not pulled into the country
 
 
+def test_the_agency_of_a_dateline_is_an_organisation(nlp) -> None:
+    text = "LINDMOOR, Nov 26 (Northern Wire) - Authorities widened flood evacuations along the River Ostra."
+    entities = {e.name: e for e in extract_facts([article(text)], nlp)[0].entities}
+    assert entities["Northern Wire"].label == "ORG"
+    assert [(m.start, m.end) for m in entities["Northern Wire"].mentions] == [(18, 31)]
+
+
 def test_check_spans_drops_and_logs_what_does_not_slice(caplog: pytest.LogCaptureFixture) -> None:
     text = "Alpha said hello on Monday."
     good = Span("Monday", 20, 26)

@@ -1,4 +1,6 @@
-from newsbrief.text import content_hash, guess_language, normalise_whitespace, split_sentences
+import pytest
+
+from newsbrief.text import content_hash, dateline_agency, guess_language, normalise_whitespace, split_sentences
 
 
 def test_sentences_slice_the_text_and_respect_abbreviations() -> None:
@@ -36,3 +38,18 @@ def test_normalise_whitespace_keeps_paragraphs() -> None:
 def test_content_hash_ignores_spacing_and_case() -> None:
     assert content_hash("Port strike  ends.") == content_hash("port strike\nends")
     assert content_hash("Port strike ends") != content_hash("Port strike continues")
+
+
+@pytest.mark.parametrize(
+    ("text", "agency"),
+    [
+        ("LINDMOOR, Nov 26 (Northern Wire) - Authorities widened evacuations.", "Northern Wire"),
+        ("Kathmandu, Nepal (CNN) -- A quake struck.", "CNN"),
+        ("(AP) - Police said.", "AP"),
+        ("The council (which met late) - said nothing.", None),
+        ("Floods hit Lindmoor (Northern Wire reported).", None),
+    ],
+)
+def test_dateline_agency(text: str, agency: str | None) -> None:
+    span = dateline_agency(text)
+    assert (text[span[0] : span[1]] if span else None) == agency

@@ -14,6 +14,7 @@ from collections.abc import Collection, Iterable, Sequence
 
 from newsbrief.facts.parse import Parsed
 from newsbrief.records import Entity, Facts, Mention, TopEntity
+from newsbrief.text import dateline_agency
 
 PEOPLE = frozenset({"PERSON"})
 ORGANISATIONS = frozenset({"ORG"})
@@ -317,9 +318,20 @@ def person_names(entities: Iterable[Entity]) -> dict[str, str]:
 def extract_entities(parsed: Parsed, conll: Sequence[Sequence[tuple[int, int, str]]] | None = None) -> list[Entity]:
     """Entities of one parsed article; `conll` is the CoNLL tagger's spans per chunk when it is available."""
     mentions = conll_mentions(parsed, conll) if conll is not None else spacy_mentions(parsed)
-    mentions = [m for m in mentions if m.label in KEPT_LABELS]
+    mentions = _with_agency([m for m in mentions if m.label in KEPT_LABELS], parsed.text)
     ends = [s.end for s in parsed.sentences]
     return group_mentions(mentions, parsed.text, parsed.article.title, ends, acting_capitals(parsed, mentions))
+
+
+def _with_agency(mentions: list[Mention], text: str) -> list[Mention]:
+    """The agency in an opening dateline ("LINDMOOR, Nov 26 (Northern Wire) -") is an organisation, whatever the
+    tagger made of it (taggers read "Northern Wire" as a place)."""
+    if (span := dateline_agency(text)) is None:
+        return mentions
+    start, end = span
+    kept = [m for m in mentions if m.end <= start or m.start >= end]
+    agency = Mention(text=text[start:end], start=start, end=end, label="ORG")
+    return sorted([*kept, agency], key=lambda m: m.start)
 
 
 def merge_across_articles(facts_list: Sequence[Facts], labels: Iterable[str] | None = None) -> list[TopEntity]:

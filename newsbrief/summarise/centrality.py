@@ -31,7 +31,7 @@ import numpy as np
 from newsbrief.embed import encode
 from newsbrief.records import Article, Span, Summary, SummarySentence
 from newsbrief.summarise import SummaryOptions, register
-from newsbrief.text import split_sentences
+from newsbrief.text import DATELINE_PATTERN, split_sentences
 
 POSITION_DECAY = 8.0  # sentences; the weight of sentence i in the pseudo-reference is exp(-i / POSITION_DECAY)
 DEFAULT_WORDS = 50  # target summary length in words when options.words is None (CNN/DM highlights are ~55)
@@ -47,16 +47,8 @@ _BOILERPLATE = re.compile(
     r"|advertisement\W*$|related:)",
     re.IGNORECASE,
 )
-# Removed from the front of a span: wire datelines, "Kathmandu, Nepal (CNN)" or "(AP) -", and, with a dash,
-# "LINDMOOR, Nov 26 (Northern Wire) -" (place in capitals); and the video prompt.
-_PREFIX = re.compile(
-    r"""^(?:
-        (?:[A-Z][\w\ .,'-]{0,40}?\s*)?\((?:CNN|AP|Reuters|AFP)\)\s*(?:--|[-—–])?
-      | [A-Z][A-Z\ .'-]{1,30}(?:,\s*[A-Z][a-z]{2,4}\.?\s+\d{1,2})?\s*\([A-Z][\w\ .&'-]{1,29}\)\s*(?:--|[-—–])
-      | (?i:scroll\ down\ for\ videos?)
-    )\s*""",
-    re.VERBOSE,
-)
+# Removed from the front of a span: a wire dateline (see `newsbrief.text.DATELINE_PATTERN`) and the video prompt.
+_PREFIX = re.compile(r"^(?:" + DATELINE_PATTERN + r"| (?i:scroll\ down\ for\ videos?))\s*", re.VERBOSE)
 _OPENS_WITH_QUOTE = re.compile(r"^[\"'\u201c\u2018]")
 
 
