@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from newsbrief.records import Entity
 from newsbrief.text import split_sentences
@@ -139,9 +139,13 @@ class PronounResolver:
         return set(names[bisect.bisect_left(starts, window_start) : bisect.bisect_left(starts, position)])
 
     def _alone(self, name: str, end: int, wanted: str) -> bool:
-        return all(n == name or self._gender[n] not in (None, wanted) for n in self._names[:end])
+        return self._only_compatible(name, self._names[:end], wanted)
 
     def _alone_nearby(self, name: str, position: int, wanted: str) -> bool:
         """`name` is the only compatible person named nearby (see `_named_nearby`)."""
         nearby = self._named_nearby(self._starts, self._names, position)
-        return name in nearby and all(n == name or self._gender[n] not in (None, wanted) for n in nearby)
+        return name in nearby and self._only_compatible(name, nearby, wanted)
+
+    def _only_compatible(self, name: str, names: Iterable[str], wanted: str) -> bool:
+        """No one in `names` but `name` could be meant by a pronoun of gender `wanted` (unknown genders could)."""
+        return all(n == name or self._gender[n] not in (None, wanted) for n in names)

@@ -269,12 +269,13 @@ def _join_bare_places(keys: list[str]) -> list[str]:
 def _person_votes(mentions: Sequence[Mention]) -> list[bool]:
     """Whether each mention counts as a person: a name tagged mostly one way in the article ("Ashby Ferry" twice a
     place, once a person) is taken that way everywhere; on a tie each mention keeps its own tag."""
+    keys = [name_key(m.text) for m in mentions]
     votes: dict[str, Counter[bool]] = defaultdict(Counter)
-    for mention in mentions:
-        votes[name_key(mention.text)][mention.label == "PERSON"] += 1
+    for mention, key in zip(mentions, keys, strict=True):
+        votes[key][mention.label == "PERSON"] += 1
     decided = []
-    for mention in mentions:
-        count = votes[name_key(mention.text)]
+    for mention, key in zip(mentions, keys, strict=True):
+        count = votes[key]
         decided.append(mention.label == "PERSON" if count[True] == count[False] else count[True] > count[False])
     return decided
 
