@@ -1,8 +1,13 @@
 """Story grouping on the DUC 2004 clustering dev set, scored by the independent scorer (B-cubed F1).
 
-    python bench/stories_eval.py ../shared/eval/data/cluster/duc2004_dev.jsonl [--threshold 0.4]
+    python bench/stories_eval.py ../shared/eval/data/cluster/duc2004_dev.jsonl [--threshold 0.38]
+    python bench/stories_eval.py ../shared/eval/data/cluster/duc2004_dev.jsonl --cv
 
-Writes the {id, story} predictions next to a temp file, runs score.py beside the data, prints its JSON line.
+The plain mode groups every row as one day and prints score.py's JSON line. `--cv` splits the stories into 5 folds
+(whole stories, seeded shuffle), picks the threshold on the 4 training folds (mean B-cubed F1 over each training
+fold as its own day and over their union, so the choice must hold for days of two sizes), scores the held-out fold
+as its own day through score.py, and prints one JSON line per fold, then the mean, spread and the full dev set
+grouped at the median of the chosen thresholds.
 """
 
 from __future__ import annotations
@@ -13,29 +18,127 @@ import os
 import subprocess
 import sys
 import tempfile
+from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+
 from newsbrief.embed import encode
-from newsbrief.stories import DEFAULT_THRESHOLD, cluster, lead_text
+from newsbrief.records import Article
+from newsbrief.stories.grouping import GroupingOptions, PreparedDay, lead_text
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the bundled models never need the hub
+
+FOLDS = 5
+THRESHOLDS = np.round(np.arange(0.10, 0.61, 0.02), 2)
+SHARED = (5, 8, 10, 15)
+RELATED = (0.1, 0.15, 0.2)
+
+
+def load(path: Path) -> tuple[list[dict], list[Article]]:
+    rows = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+    articles = [Article(id=r["id"], url=None, source="", title=r.get("title", ""), text=r["text"]) for r in rows]
+    return rows, articles
+
+
+def score(data: Path, rows: list[dict], stories: list[list[int]]) -> dict:
+    """score.py's JSON for `rows` (a subset of the data file's rows) grouped into `stories` (indices into rows)."""
+    story_of = {rows[i]["id"]: n for n, members in enumerate(stories) for i in members}
+    with tempfile.TemporaryDirectory() as folder:
+        gold, predicted = Path(folder) / "gold.jsonl", Path(folder) / "pred.jsonl"
+        gold.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+        predicted.write_text("".join(json.dumps({"id": r["id"], "story": story_of[r["id"]]}) + "\n" for r in rows))
+        scorer = data.resolve().parents[2] / "score.py"
+        result = subprocess.run(
+            [sys.executable, str(scorer), "cluster", str(gold), str(predicted)], capture_output=True, text=True
+        )
+    result.check_returncode()
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def b_cubed_f1(stories: list[list[int]], gold: list[str]) -> float:
+    """B-cubed F1 for choosing constants on training folds (the reported figures come from score.py)."""
+    predicted = {i: n for n, members in enumerate(stories) for i in members}
+    pairs = Counter((predicted[i], gold[i]) for i in range(len(gold)))
+    story_sizes, gold_sizes = Counter(predicted.values()), Counter(gold)
+    precision = sum(count * count / story_sizes[s] for (s, _), count in pairs.items()) / len(gold)
+    recall = sum(count * count / gold_sizes[g] for (_, g), count in pairs.items()) / len(gold)
+    return 2 * precision * recall / (precision + recall)
+
+
+def folds_of(rows: list[dict]) -> np.ndarray:
+    stories = sorted({r["cluster"] for r in rows})
+    order = np.random.default_rng(0).permutation(len(stories))
+    fold_of_story = {stories[s]: n % FOLDS for n, s in enumerate(order)}
+    return np.array([fold_of_story[r["cluster"]] for r in rows])
+
+
+def subset_f1(stories: list[list[int]], gold: list[str], chosen: np.ndarray) -> float:
+    """B-cubed F1 of the day's grouping restricted to the `chosen` articles (a boolean mask)."""
+    kept = [[i for i in story if chosen[i]] for story in stories]
+    index = {old: new for new, old in enumerate(np.flatnonzero(chosen))}
+    return b_cubed_f1([[index[i] for i in story] for story in kept if story], [gold[i] for i in index])
+
+
+def cross_validate(data: Path, rows: list[dict], articles: list[Article], base: GroupingOptions) -> None:
+    """Group all rows as one day per candidate; choose on 4 folds' labels, score the 5th fold's articles."""
+    vectors = encode([lead_text(a, base.lead_words) for a in articles])
+    day = PreparedDay.of(articles, options=base, vectors=vectors)
+    gold = [r["cluster"] for r in rows]
+    fold = folds_of(rows)
+    candidates = [
+        replace(base, shared_neighbours=k, related_floor=r, threshold=float(t))
+        for k in SHARED
+        for r in RELATED
+        for t in THRESHOLDS
+    ]
+    groupings = [day.stories(options) for options in candidates]
+    results, chosen = [], []
+    for held_out in range(FOLDS):
+        training = [subset_f1(stories, gold, fold != held_out) for stories in groupings]
+        best = int(np.argmax(training))  # the first of equally good: fewest shared neighbours, lowest threshold
+        test = np.flatnonzero(fold == held_out)
+        stories = [[int(np.searchsorted(test, i)) for i in story if fold[i] == held_out] for story in groupings[best]]
+        result = score(data, [rows[i] for i in test], [story for story in stories if story])
+        results.append(result)
+        options = candidates[best]
+        chosen.append((options.shared_neighbours, options.related_floor, options.threshold))
+        print(json.dumps({"fold": held_out, "shared_neighbours_related_floor_threshold": chosen[-1], **result}))
+    f1 = [r["bcubed_f1"] for r in results]
+    summary = {
+        "cv_bcubed_f1_mean": round(float(np.mean(f1)), 2),
+        "cv_min": min(f1),
+        "cv_max": max(f1),
+        "cv_std": round(float(np.std(f1)), 2),
+        "chosen": chosen,
+        "full_dev_at_defaults": score(data, rows, day.stories(base)),
+    }
+    print(json.dumps(summary))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data", type=Path)
-    parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
+    parser.add_argument("--threshold", type=float, default=GroupingOptions.threshold)
+    parser.add_argument("--neighbours", type=int, default=GroupingOptions.neighbours)
+    parser.add_argument("--lead-words", type=int, default=GroupingOptions.lead_words)
+    parser.add_argument("--shared-neighbours", type=int, default=GroupingOptions.shared_neighbours)
+    parser.add_argument("--related-floor", type=float, default=GroupingOptions.related_floor)
+    parser.add_argument("--cv", action="store_true", help="5-fold cross-validation of the constants.")
     args = parser.parse_args()
-    rows = [json.loads(line) for line in args.data.open(encoding="utf-8") if line.strip()]
-    groups = cluster(encode([lead_text(r["text"]) for r in rows]), args.threshold)
-    story_of = {rows[i]["id"]: n for n, members in enumerate(groups) for i in members}
-    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as out:
-        out.writelines(json.dumps({"id": r["id"], "story": story_of[r["id"]]}) + "\n" for r in rows)
-    scorer = args.data.resolve().parents[2] / "score.py"
-    result = subprocess.run(
-        [sys.executable, str(scorer), "cluster", str(args.data), out.name], capture_output=True, text=True, check=True
+    options = GroupingOptions(
+        threshold=args.threshold,
+        neighbours=args.neighbours,
+        lead_words=args.lead_words,
+        shared_neighbours=args.shared_neighbours,
+        related_floor=args.related_floor,
     )
-    print(result.stdout.strip().splitlines()[-1])
+    rows, articles = load(args.data)
+    if args.cv:
+        cross_validate(args.data, rows, articles, options)
+    else:
+        print(json.dumps(score(args.data, rows, PreparedDay.of(articles, options=options).stories(options))))
 
 
 if __name__ == "__main__":

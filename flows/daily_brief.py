@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -22,7 +22,7 @@ from newsbrief.deliver import send_email, write_files
 from newsbrief.ingest import FetchError, IngestOptions, dedupe, ingest_source
 from newsbrief.records import Article, ArticleDigest, Brief, Skipped, Story
 from newsbrief.render import render_all
-from newsbrief.stories import group_stories
+from newsbrief.stories import StoryOptions, build_stories
 from newsbrief.summarise import SummaryOptions
 
 log = logging.getLogger("newsbrief.flow")
@@ -65,8 +65,8 @@ def summarise_and_extract(articles: list[Article], summariser: str, options: Sum
 
 
 @task(cache_policy=NONE)
-def group(digests: list[ArticleDigest], threshold: float) -> list[Story]:
-    return group_stories(digests, threshold)
+def tell_stories(digests: list[ArticleDigest], options: StoryOptions, cutoff: datetime) -> list[Story]:
+    return build_stories(digests, options, cutoff)
 
 
 @task(cache_policy=NONE)
@@ -124,8 +124,18 @@ def daily_brief(
         raise NothingToBrief(f"no article could be read from any source ({reasons})")
     log.info("summarising and extracting facts from %d article(s)", len(articles))
     digests = summarise_and_extract(articles, settings.summariser, settings.summary)
-    stories = group(digests, settings.story_threshold)
-    brief = assemble_brief(brief_date, stories, skipped, settings.timezone, settings.top_entities)
+    cutoff = datetime.combine(brief_date + timedelta(days=1), time(), ZoneInfo(settings.timezone))
+    stories = tell_stories(digests, settings.stories, cutoff)
+    brief = assemble_brief(
+        brief_date,
+        stories,
+        skipped,
+        settings.timezone,
+        settings.top_entities,
+        watchlists=settings.watch,
+        max_words=settings.max_words,
+        glance=settings.glance,
+    )
     rendered = render(brief, settings.templates)
     files = write(rendered, settings.out / brief_date.isoformat())
     log.info("wrote %s", ", ".join(str(f) for f in files))

@@ -7,7 +7,8 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from newsbrief.facts import ORGANISATIONS, PEOPLE, PLACES, extract_facts, merge_across_articles
-from newsbrief.records import Article, ArticleDigest, Brief, Skipped, Story
+from newsbrief.records import Article, ArticleDigest, Brief, Skipped, Story, WatchSection
+from newsbrief.stories import Watchlist
 from newsbrief.summarise import SummaryOptions, get_summariser
 
 
@@ -19,10 +20,22 @@ def digest_articles(articles: Sequence[Article], summariser: str, options: Summa
 
 
 def assemble_brief(
-    day: date, stories: list[Story], skipped: list[Skipped], timezone: str = "UTC", top: int = 8
+    day: date,
+    stories: list[Story],
+    skipped: list[Skipped],
+    timezone: str = "UTC",
+    top: int = 8,
+    *,
+    watchlists: Sequence[Watchlist] = (),
+    max_words: int | None = None,
+    glance: int = 8,
 ) -> Brief:
-    """The Brief record, with the day's most mentioned people, organisations and places across all articles."""
+    """The Brief record: ranked stories, a section per watchlist with the stories that matched it (in rank order),
+    and the day's most mentioned people, organisations and places across all articles."""
     facts = [d.facts for s in stories for d in s.articles]
+    sections = [
+        WatchSection(w.name, [s.id for s in stories if any(m.name == w.name for m in s.watch)]) for w in watchlists
+    ]
     return Brief(
         date=day,
         generated_at=datetime.now(ZoneInfo(timezone)),
@@ -32,4 +45,7 @@ def assemble_brief(
         top_organisations=merge_across_articles(facts, ORGANISATIONS)[:top],
         top_places=merge_across_articles(facts, PLACES)[:top],
         timezone=timezone,
+        watchlists=[section for section in sections if section.story_ids],
+        max_words=max_words,
+        glance=glance,
     )

@@ -8,9 +8,12 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from newsbrief.records import Article
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")  # slow, busy machines
@@ -130,26 +133,34 @@ def _read_rows(path: Path) -> Iterator[dict]:
         for number, line in enumerate(handle, 1):
             if line.strip():
                 row = json.loads(line)
-                if "text" not in row:
-                    raise typer.BadParameter(f"{path}:{number}: a row needs a 'text' field")
+                if "text" not in row and "docs" not in row:
+                    raise typer.BadParameter(f"{path}:{number}: a row needs a 'text' or a 'docs' field")
                 yield row
 
 
-def _batches(path: Path, size: int) -> Iterator[list]:
-    """Rows as Articles, in batches: the text is used exactly as given, so offsets match the input."""
+def _article(row: dict, index: int | str, id_key: str = "id") -> Article:
+    """One JSONL row as an Article: the text exactly as given, so offsets match the input; `published` (ISO date or
+    datetime) is what relative dates resolve against."""
+    from newsbrief.ingest.build import parse_datetime
     from newsbrief.records import Article
 
+    return Article(
+        id=str(row.get(id_key, index)),
+        url=row.get("url"),
+        source=row.get("source") or "",
+        title=row.get("title") or "",
+        text=row["text"],
+        published=parse_datetime(row.get("published")),
+    )
+
+
+def _batches(path: Path, size: int) -> Iterator[list[Article]]:
+    """Article rows in batches (story rows, with `docs`, are left to `_story_batches`)."""
     batch = []
     for index, row in enumerate(_read_rows(path)):
-        batch.append(
-            Article(
-                id=str(row.get("id", index)),
-                url=row.get("url"),
-                source=row.get("source", ""),
-                title=row.get("title", ""),
-                text=row["text"],
-            )
-        )
+        if "docs" in row:
+            continue
+        batch.append(_article(row, index))
         if len(batch) == size:
             yield batch
             batch = []
@@ -157,7 +168,21 @@ def _batches(path: Path, size: int) -> Iterator[list]:
         yield batch
 
 
-InPath = Annotated[Path, typer.Argument(help="JSONL rows {id, text, title?}.", exists=True, dir_okay=False)]
+def _story_batches(path: Path, size: int) -> Iterator[list[tuple[str, list[Article]]]]:
+    """Story rows {id, docs: [{doc_id, text, title?, published?, source?}]} as (id, Articles), in batches."""
+    batch = []
+    for index, row in enumerate(_read_rows(path)):
+        if "docs" not in row:
+            continue
+        batch.append((str(row.get("id", index)), [_article(doc, n, "doc_id") for n, doc in enumerate(row["docs"])]))
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+InPath = Annotated[Path, typer.Argument(help="JSONL rows {id, text, title?, published?}.", exists=True, dir_okay=False)]
 OutPath = Annotated[Path, typer.Option("--output", "-o", help="JSONL file to write.")]
 BatchOption = Annotated[int, typer.Option(help="Articles per model batch.")]
 
@@ -173,7 +198,10 @@ def summarize(
     model: Annotated[str | None, typer.Option(help="Model id, path or registry name (abstractive).")] = None,
     batch: BatchOption = 64,
 ) -> None:
-    """Summarise JSONL articles; writes rows {id, summary: [sentences], spans: [[start, end], ...]}."""
+    """Summarise JSONL articles; writes rows {id, summary: [sentences], spans: [[start, end], ...]}.
+
+    A row {id, docs: [{doc_id, text, title?, published?, source?}]} is a story: it gets one story summary
+    (`--words`, default 100) with spans [[doc_id, start, end], ...] and method "multidoc"."""
     _setup_logging(False)
     from newsbrief.summarise import SummaryOptions, get_summariser
 
@@ -188,6 +216,19 @@ def summarize(
                     "summary": [s.text for s in summary.sentences],
                     "spans": [[s.start, s.end] for s in summary.sentences],
                     "method": summary.method,
+                }
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        from newsbrief.summarise.multidoc import StorySummaryOptions, summarise_stories
+
+        story_options = StorySummaryOptions(words=words) if words else StorySummaryOptions()
+        for stories in _story_batches(input, batch):
+            summaries = summarise_stories([articles for _, articles in stories], story_options)
+            for (story_id, _), story in zip(stories, summaries, strict=True):
+                row = {
+                    "id": story_id,
+                    "summary": [s.text for s in story],
+                    "spans": [[s.article_id, s.start, s.end] for s in story],
+                    "method": "multidoc",
                 }
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
 
@@ -210,6 +251,18 @@ def facts(input: InPath, output: OutPath, batch: BatchOption = 64) -> None:
                     for m in e.mentions
                 ]
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+@app.command()
+def cluster(input: InPath, output: OutPath) -> None:
+    """Group JSONL articles {id, text, title?, published? (ISO date or datetime)} into stories; writes {id, story}."""
+    _setup_logging(False)
+    from newsbrief.stories.grouping import group_articles
+
+    articles = [_article(row, index) for index, row in enumerate(_read_rows(input))]
+    with output.open("w", encoding="utf-8") as out:
+        for story, members in enumerate(group_articles(articles)):
+            out.writelines(json.dumps({"id": articles[i].id, "story": story}) + "\n" for i in members)
 
 
 @app.command()

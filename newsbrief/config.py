@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from newsbrief.ingest import IngestOptions
-from newsbrief.stories import DEFAULT_THRESHOLD
+from newsbrief.stories import StoryOptions, Watchlist
 from newsbrief.summarise import SummaryOptions
 
 
@@ -44,10 +44,20 @@ class Config:
     out: Path = Path("briefs")
     timezone: str = "UTC"
     templates: Path | None = None
-    summariser: str = "centrality"
+    summariser: str = "clean-lead"
     summary: SummaryOptions = field(default_factory=lambda: SummaryOptions(sentences=4, min_sentences=2))
-    story_threshold: float = DEFAULT_THRESHOLD
     top_entities: int = 8
+    max_words: int | None = 2500  # the Markdown brief's budget; stories beyond it are listed by headline only
+    glance: int = 8  # stories in the "At a glance" list
+    story_words: int = 100  # each story's summary, in words
+    watch: list[Watchlist] = field(default_factory=list)
+
+    @property
+    def stories(self) -> StoryOptions:
+        options = StoryOptions(watch=self.watch)
+        options.summary.words = self.story_words
+        return options
+
     ingest: IngestOptions = field(default_factory=IngestOptions)
     email: EmailConfig = field(default_factory=EmailConfig)
 
@@ -79,6 +89,8 @@ def _from_toml(raw: dict[str, Any], base: Path) -> dict[str, Any]:
             values[key] = _relative_to(base, value)
         elif key == "sources":
             values[key] = [_source_relative_to(base, s) for s in value]
+        elif key == "watch":
+            values[key] = [_section(Watchlist, entry, "[watch]") for entry in value]
         else:
             values[key] = value
     return values

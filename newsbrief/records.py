@@ -71,6 +71,7 @@ class SummarySentence(Span):
     support: Span | None = None
     support_score: float | None = None
     flags: list[str] = field(default_factory=list)
+    source: str = ""  # the article's outlet: story summaries mix outlets, so each sentence names its own
 
 
 @dataclass
@@ -161,12 +162,100 @@ class ArticleDigest:
 
 
 @dataclass
+class SourceRef(Span):
+    """Where a merged story fact was found: a verbatim span of one article, with that article's outlet and time."""
+
+    article_id: str = ""
+    source: str = ""
+    published: datetime | None = None
+
+
+@dataclass
+class StoryEntity:
+    """An entity across a story's articles: how often and by how many outlets it is named."""
+
+    name: str
+    label: str
+    mentions: int
+    articles: int
+    sources: list[str] = field(default_factory=list)
+
+
+@dataclass
+class StoryQuote:
+    """One quote however many outlets carry it: the text as the first carries it, every carrier as a source."""
+
+    text: str
+    speaker: str | None
+    speaker_role: str | None
+    kind: str  # direct | reported
+    sources: list[SourceRef] = field(default_factory=list)
+
+
+@dataclass
+class Reading(SourceRef):
+    """One outlet's figure for something counted: the number's span, its value and where it was read."""
+
+    value: float | None = None
+
+
+@dataclass
+class StoryNumber:
+    """A quantity the story's outlets report, reconciled: `agreed` (one value), `changed` (values that move with
+    publication time, e.g. a rising toll), `conflict` (different values at about the same time) or `differ`
+    (different values from undated articles, order unknown)."""
+
+    counts: str
+    kind: str
+    status: str
+    readings: list[Reading] = field(default_factory=list)
+
+
+@dataclass
+class TimelineEntry:
+    """A dated event of the story: the resolved date, the date's span and the sentence that says what happened."""
+
+    iso: str
+    date: SourceRef
+    sentence: SourceRef
+
+
+@dataclass
+class StoryFacts:
+    entities: list[StoryEntity] = field(default_factory=list)
+    quotes: list[StoryQuote] = field(default_factory=list)
+    numbers: list[StoryNumber] = field(default_factory=list)
+    timeline: list[TimelineEntry] = field(default_factory=list)
+
+
+@dataclass
+class WatchMatch:
+    """A watchlist that a story matched, with the terms or entities it matched on."""
+
+    name: str
+    matched: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Story:
-    """Articles from one or more outlets about the same event."""
+    """Articles from one or more outlets about the same event, told once.
+
+    `id` is stable across runs for the same articles (it derives from the story's earliest article), ready for
+    memory across days. `copies` maps an article id to the id of the article it repeats (a syndicated copy or an
+    updated version): copies are sources, not material for the summary.
+    """
 
     id: str
     headline: str
     articles: list[ArticleDigest]
+    headline_article_id: str = ""
+    summary: list[SummarySentence] = field(default_factory=list)
+    facts: StoryFacts = field(default_factory=StoryFacts)
+    copies: dict[str, str] = field(default_factory=dict)
+    significance: float = 0.0
+    reasons: dict[str, float] = field(default_factory=dict)  # the parts of `significance`, for brief.json
+    watch: list[WatchMatch] = field(default_factory=list)
+    in_full: bool = True  # False: beyond the brief's word budget, listed by headline only
     json_extras: ClassVar[tuple[str, ...]] = ("sources",)
 
     @property
@@ -183,6 +272,14 @@ class TopEntity:
 
 
 @dataclass
+class WatchSection:
+    """A watchlist's section at the top of the brief: the ids of the stories that matched it, in rank order."""
+
+    name: str
+    story_ids: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Brief:
     date: date
     generated_at: datetime
@@ -192,6 +289,9 @@ class Brief:
     top_organisations: list[TopEntity] = field(default_factory=list)
     top_places: list[TopEntity] = field(default_factory=list)
     timezone: str = "UTC"
+    watchlists: list[WatchSection] = field(default_factory=list)
+    max_words: int | None = None  # the Markdown brief's budget; stories beyond it are listed by headline only
+    glance: int = 8  # stories in "At a glance"
 
     @property
     def articles(self) -> list[ArticleDigest]:

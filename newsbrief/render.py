@@ -7,12 +7,18 @@ template and keep the others. HTML is autoescaped: article text is untrusted and
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
 
-from newsbrief.records import Brief, to_jsonable
+from newsbrief.records import Brief, Reading, Story, StoryNumber, to_jsonable
+from newsbrief.stories.rank import highlight_pattern
 
 BUNDLED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -31,7 +37,89 @@ def environment(user_templates: Path | None = None) -> Environment:
     env.filters["md"] = markdown_escape
     env.filters["safe_url"] = safe_url
     env.filters["hhmm"] = lambda value: value.strftime("%Y-%m-%d %H:%M %Z").strip() if value else ""
+    env.filters["mark_md"] = lambda text, story: highlight(text, story, markdown_escape, lambda m: f"**{m}**")
+    env.filters["mark_html"] = lambda text, story: Markup(
+        highlight(text, story, lambda t: str(escape(t)), lambda m: f"<mark>{m}</mark>")
+    )
+    env.filters["text_fragment"] = text_fragment
+    env.filters["markers"] = source_markers
+    env.filters["figure_values"] = figure_values
+    env.filters["short_time"] = lambda value: value.strftime("%-d %b %H:%M") if value else "undated"
     return env
+
+
+def figure_values(number: StoryNumber) -> list[tuple[str, list[Reading]]]:
+    """A reconciled figure's distinct values in the order outlets first published them, each with its readings
+    (the first reading's words stand for the value: "about 4,200")."""
+    values: dict[float | None, list[Reading]] = {}
+    undated = datetime.max.replace(tzinfo=UTC)
+    for reading in sorted(number.readings, key=lambda r: r.published or undated):
+        values.setdefault(reading.value, []).append(reading)
+    return [(readings[0].text, readings) for readings in values.values()]
+
+
+def source_markers(refs: Iterable[Any], story: Story) -> str:
+    """ "1, 3": the numbers, in the story's source list, of the articles that `refs` (anything with an
+    `article_id`) come from."""
+    numbers = {d.article.id: n for n, d in enumerate(story.articles, 1)}
+    return ", ".join(str(n) for n in sorted({numbers[r.article_id] for r in refs if r.article_id in numbers}))
+
+
+def highlight(text: str, story: Story, escape_text: Callable[[str], str], mark: Callable[[str], str]) -> str:
+    """`text` escaped for its format, with the story's watchlist matches wrapped by `mark` (escaped too)."""
+    pattern = highlight_pattern(term for match in story.watch for term in match.matched)
+    if pattern is None:
+        return escape_text(text)
+    out, last = [], 0
+    for found in pattern.finditer(text):
+        out += [escape_text(text[last : found.start()]), mark(escape_text(found.group()))]
+        last = found.end()
+    out.append(escape_text(text[last:]))
+    return "".join(out)
+
+
+def text_fragment(url: str | None, text: str, words: int = 6) -> str:
+    """A link to `url` that scrolls to `text` where browsers support text fragments (`#:~:text=`), else just `url`:
+    the reader lands on the sentence the brief quotes. Empty for URLs that `safe_url` refuses."""
+    link = safe_url(url)
+    if not link or "#" in link:
+        return link
+    start = " ".join(text.split()[:words])
+    return f"{link}#:~:text={quote(start, safe='')}"
+
+
+@dataclass
+class Section:
+    """A block of the brief: a watchlist's stories or the day's stories; `seen` holds stories shown earlier."""
+
+    title: str
+    stories: list[Story]
+    watch: bool
+    seen: frozenset[str] = frozenset()
+
+
+def sections(brief: Brief) -> list[Section]:
+    """Watchlist sections first, then the other stories by rank. A story matched by two watchlists is shown in the
+    first and referred to in the second (`seen`)."""
+    by_id = {s.id: s for s in brief.stories}
+    shown: set[str] = set()
+    result = []
+    for watch in brief.watchlists:
+        stories = [by_id[i] for i in watch.story_ids]
+        result.append(Section(f"Watch: {watch.name}", stories, True, frozenset(shown)))
+        shown.update(watch.story_ids)
+    rest = [s for s in brief.stories if s.id not in shown]
+    if rest:
+        result.append(Section("Stories" if result else "Top stories", rest, False))
+    return result
+
+
+def reading_order(brief: Brief) -> list[Story]:
+    """Stories in the order the brief first shows them in full."""
+    order: list[Story] = []
+    for section in sections(brief):
+        order += [s for s in section.stories if s.id not in section.seen and s not in order]
+    return order
 
 
 def markdown_escape(text: str) -> str:
@@ -56,11 +144,50 @@ def safe_url(url: str | None) -> str:
 
 
 def render_markdown(brief: Brief, user_templates: Path | None = None) -> str:
-    return environment(user_templates).get_template("brief.md.j2").render(brief=brief)
+    return _render("brief.md.j2", brief, user_templates)
 
 
 def render_html(brief: Brief, user_templates: Path | None = None) -> str:
-    return environment(user_templates).get_template("brief.html.j2").render(brief=brief)
+    return _render("brief.html.j2", brief, user_templates)
+
+
+def _render(name: str, brief: Brief, user_templates: Path | None) -> str:
+    return environment(user_templates).get_template(name).render(brief=brief, sections=sections(brief))
+
+
+def word_total(markdown: str) -> int:
+    """Words as `wc -w` counts them in the Markdown brief, link targets included: the budget is honest."""
+    return len(markdown.split())
+
+
+def fit_to_budget(brief: Brief, user_templates: Path | None = None) -> str:
+    """The Markdown brief with as many stories in full as `brief.max_words` allows, in reading order; the rest are
+    listed by headline only (`Story.in_full = False`). Returns the Markdown that fits (or the headline-only form
+    when even that exceeds the budget: headlines are never dropped, so nothing is lost)."""
+    order = reading_order(brief)
+    for story in order:
+        story.in_full = True
+    markdown = render_markdown(brief, user_templates)
+    if brief.max_words is None or word_total(markdown) <= brief.max_words:
+        return markdown
+
+    def fits(count: int) -> tuple[bool, str]:
+        for rank, story in enumerate(order):
+            story.in_full = rank < count
+        text = render_markdown(brief, user_templates)
+        return word_total(text) <= brief.max_words, text
+
+    low, high = 0, len(order)  # fits(low) is assumed; fits(high) is known to fail
+    best = fits(0)[1]
+    while high - low > 1:
+        middle = (low + high) // 2
+        ok, text = fits(middle)
+        if ok:
+            low, best = middle, text
+        else:
+            high = middle
+    fits(low)
+    return best
 
 
 def render_json(brief: Brief) -> str:
@@ -79,9 +206,10 @@ def counts(brief: Brief) -> dict[str, int]:
 
 
 def render_all(brief: Brief, user_templates: Path | None = None) -> dict[str, str]:
-    """File name -> content for every output of a brief."""
+    """File name -> content for every output of a brief; the word budget decides which stories are shown in full."""
+    markdown = fit_to_budget(brief, user_templates)
     return {
-        "brief.md": render_markdown(brief, user_templates),
+        "brief.md": markdown,
         "brief.html": render_html(brief, user_templates),
         "brief.json": render_json(brief),
     }

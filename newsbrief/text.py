@@ -18,6 +18,13 @@ _ABBREVIATIONS = frozenset(
 )
 # A sentence ends at . ! ? (plus closing quotes/brackets) followed by space and something that can start a sentence.
 _BOUNDARY = re.compile(r"""[.!?]+["'\u201d\u2019)\]]*(?=\s+["'\u201c\u2018(\[]?[A-Z0-9\u00C0-\u024F])""")
+_WORD_AFTER = re.compile(r"""\s+["'\u201c\u2018(\[]?(\w*)""")
+_NUMBER_LABELS = frozenset({"no", "fig"})  # "No. 5", "Fig. 2"
+# Words that open sentences but never names, so an abbreviation before one ends its sentence.
+_NOT_A_NAME = frozenset(
+    "the a this that these those he she it they we his her its their our but and or yet so however meanwhile "
+    "in on at for from with after before when while if there".split()
+)
 _PARAGRAPH = re.compile(r"\n\s*\n|\n(?=\s*[-*\u2022]\s)|\n")
 _WORD = re.compile(r"[A-Za-z\u00C0-\u024F]+")
 # A wire dateline at the front of a span: "Kathmandu, Nepal (CNN) --", "(AP) -", and, with a dash,
@@ -43,12 +50,31 @@ def normalise_whitespace(text: str) -> str:
     return text.strip()
 
 
-def _ends_with_abbreviation(chunk: str) -> bool:
-    match = re.search(r"(\S+)\.$", chunk)
-    if not match:
+def _abbreviation_before(text: str, period: int) -> str | None:
+    """The lower-cased abbreviation-like token that ends just before `text[period]` ("sen", "u.s", "j"), if any."""
+    match = re.search(r"(\S+)$", text[max(0, period - 40) : period])
+    word = match.group(1).lower().lstrip("(\"'\u201c") if match else ""
+    return word if word in _ABBREVIATIONS or re.fullmatch(r"[a-z]", word) else None
+
+
+def _abbreviation_ends_sentence(text: str, period: int, abbreviation: str, next_word: str) -> bool:
+    """Whether the abbreviation before `text[period]` ends a sentence after all.
+
+    "No." and "Fig." are short forms only before a number. Otherwise a title or short form runs on into a name, so
+    the split is wrong unless what follows cannot be part of one (a function word: "in the U.S. The firm ...") or
+    the document shows the token is itself the end of a name: it appears elsewhere after the same word with no
+    period ("Hun Sen complained", "Hun Sen's party"), so "... Hun Sen. Hun Sen said" is two sentences while
+    "Vermont Sen. Ada Price" stays one.
+    """
+    if abbreviation in _NUMBER_LABELS:
+        return not next_word[:1].isdigit()
+    if next_word.lower() in _NOT_A_NAME:
+        return True
+    words = re.search(r"(?:^|\s)(\w[\w'\u2019.-]*)\s+(\w+)$", text[max(0, period - 80) : period])
+    if words is None:
         return False
-    word = match.group(1).lower().lstrip("(\"'\u201c")
-    return word in _ABBREVIATIONS or bool(re.fullmatch(r"[a-z]", word))
+    name = re.escape(words.group(1)) + r"\s+" + re.escape(words.group(2))
+    return re.search(rf"(?<![\w.]){name}(?![\w.])", text) is not None
 
 
 def split_sentences(text: str) -> list[Span]:
@@ -59,7 +85,10 @@ def split_sentences(text: str) -> list[Span]:
         start = para_start
         for match in _BOUNDARY.finditer(text, para_start, para_end):
             end = match.end()
-            if match.group().startswith(".") and _ends_with_abbreviation(text[start:end]):
+            abbreviation = _abbreviation_before(text, match.start()) if match.group().startswith(".") else None
+            if abbreviation and not _abbreviation_ends_sentence(
+                text, match.start(), abbreviation, _WORD_AFTER.match(text, end).group(1)
+            ):
                 continue
             _add_span(text, start, end, spans)
             start = end

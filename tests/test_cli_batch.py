@@ -71,4 +71,4 @@ def test_rows_without_text_are_rejected(tmp_path: Path) -> None:
     bad.write_text('{"id": "x", "body": "no text field"}\n')
     result = CliRunner().invoke(app, ["summarize", str(bad), "-o", str(tmp_path / "o.jsonl")])
     assert result.exit_code != 0
-    assert "needs a 'text' field" in result.output
+    assert "needs a 'text' or a 'docs' field" in result.output

@@ -29,7 +29,7 @@ def test_cli_overrides_win_and_paths_are_relative_to_the_file(tmp_path: Path) ->
     assert config.out == tmp_path / "out" and config.summary.sentences == 2
     overridden = load_config(tmp_path / "nb.toml", sources=["a.md"], out=Path("elsewhere"), summariser=None)
     assert overridden.sources == ["a.md"] and overridden.out == Path("elsewhere")
-    assert overridden.summariser == "centrality"
+    assert overridden.summariser == "clean-lead"  # the default: centrality failed the per-fold check (README)
 
 
 def test_unknown_settings_are_rejected(tmp_path: Path) -> None:
@@ -38,6 +38,25 @@ def test_unknown_settings_are_rejected(tmp_path: Path) -> None:
         load_config(tmp_path / "bad.toml")
     (tmp_path / "bad2.toml").write_text("[email]\nhots = 'x'\n")
     with pytest.raises(ValueError, match=r"\[email\].*hots"):
+        load_config(tmp_path / "bad2.toml")
+
+
+def test_watchlists_and_the_length_budget_are_read_from_the_config(tmp_path: Path) -> None:
+    (tmp_path / "nb.toml").write_text(
+        'max_words = 900\nstory_words = 80\n[[watch]]\nname = "Ports"\nterms = ["dock strike"]\n'
+        '[[watch]]\nname = "Banks"\nentities = ["Bank of Valdoria"]\n'
+    )
+    config = load_config(tmp_path / "nb.toml")
+    assert [(w.name, w.terms, w.entities) for w in config.watch] == [
+        ("Ports", ["dock strike"], []),
+        ("Banks", [], ["Bank of Valdoria"]),
+    ]
+    assert config.max_words == 900 and config.stories.summary.words == 80 and config.stories.watch == config.watch
+    (tmp_path / "bad.toml").write_text('[[watch]]\nname = "Empty"\n')
+    with pytest.raises(ValueError, match="needs at least one of terms or entities"):
+        load_config(tmp_path / "bad.toml")
+    (tmp_path / "bad2.toml").write_text('[[watch]]\nname = "X"\nterm = ["typo"]\n')
+    with pytest.raises(ValueError, match="term"):
         load_config(tmp_path / "bad2.toml")
 
 

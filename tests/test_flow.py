@@ -26,7 +26,8 @@ def seed_run(prefect_harness, tmp_path_factory):
     from flows.daily_brief import daily_brief
 
     out = tmp_path_factory.mktemp("briefs")
-    return daily_brief(sources=[str(SEED_ARTICLES)], out=str(out), day=DAY), out
+    config = str(REPO / "newsbrief.toml")  # the documented example: seeds/articles, one watchlist
+    return daily_brief(config=config, sources=[str(SEED_ARTICLES)], out=str(out), day=DAY), out
 
 
 def spans_in(node, found):
@@ -86,15 +87,47 @@ def test_every_summary_sentence_and_fact_is_verbatim_from_its_article(seed_run) 
                 assert text[span["start"] : span["end"]] == span["text"]
                 checked += 1
     assert checked > 200
+    scores = [s["significance"] for s in data["stories"]]
+    assert scores == sorted(scores, reverse=True)
 
 
-def test_brief_shows_facts_and_most_mentioned_entities(seed_run) -> None:
+def test_brief_tells_each_story_once_with_merged_facts(seed_run) -> None:
     result, out = seed_run
     people = [t.name for t in result.brief.top_people]
     assert "Marta Kellner" in people
+    md = (out / DAY / "brief.md").read_text()
     html = (out / DAY / "brief.html").read_text()
-    assert "Most mentioned today" in html and "Quotes" in html and "Marta Kellner" in html
-    assert html.count("<article ") == len(result.brief.articles)
+    assert md.index("## At a glance") < md.index("## Watch: River Ostra flood") < md.index("## Stories")
+    assert md.index("## Stories") < md.index("## Skipped")
+    assert "**River Ostra**" in md.split("## Watch: River Ostra flood")[1].split("## Stories")[0]
+    assert html.count('<article class="story"') == len(result.brief.stories) == 4
+    assert "<details>" in html and "Marta Kellner" in html
+    assert len(md.splitlines()) <= 100, "the seed brief should fit on two screens"
+    for story in result.brief.stories:
+        words = sum(len(s.text.split()) for s in story.summary)
+        assert 40 <= words <= 130, (story.headline, words)
+        assert story.headline in {d.article.title for d in story.articles}
+    flood = next(s for s in result.brief.stories if any("Ostra" in d.article.title for d in s.articles))
+    copy = next(d.article.id for d in flood.articles if d.article.source == "Valley Post")
+    assert copy in flood.copies and copy not in {s.article_id for s in flood.summary}
+    strike = next(s for s in result.brief.stories if any("Calderhaven" in d.article.title for d in s.articles))
+    strikers = [n for n in strike.facts.numbers if {r.value for r in n.readings} >= {2900, 3400}]
+    assert strikers and strikers[0].status == "conflict"
+
+
+def test_story_summaries_are_verbatim_spans_of_named_articles(seed_run) -> None:
+    _, out = seed_run
+    data = json.loads((out / DAY / "brief.json").read_text())
+    for story in data["stories"]:
+        texts = {d["article"]["id"]: d["article"]["text"] for d in story["articles"]}
+        sources = {d["article"]["id"]: d["article"]["source"] for d in story["articles"]}
+        assert story["summary"] and story["significance"] > 0 and story["reasons"]
+        for sentence in story["summary"]:
+            text = texts[sentence["article_id"]]
+            assert text[sentence["start"] : sentence["end"]] == sentence["text"]
+            assert sentence["source"] == sources[sentence["article_id"]]
+        for span in spans_in(story["facts"], []):
+            assert texts[span["article_id"]][span["start"] : span["end"]] == span["text"]
 
 
 def test_bad_inputs_are_skipped_with_reasons_and_the_brief_is_still_sent(
@@ -144,5 +177,5 @@ def test_cli_help_reads_well() -> None:
         assert command in result.output
     listed = CliRunner().invoke(app, ["models"])
     assert listed.exit_code == 0
-    assert "summarisers: abstractive, centrality, lead" in listed.output
+    assert "summarisers: abstractive, centrality, clean-lead, lead" in listed.output
     assert "distilbart-cnn-12-6 [default]: hub id sshleifer/distilbart-cnn-12-6" in listed.output

@@ -14,7 +14,11 @@ from newsbrief.records import (
     Mention,
     Quote,
     Skipped,
+    SourceRef,
     Story,
+    StoryEntity,
+    StoryFacts,
+    StoryQuote,
     Summary,
     SummarySentence,
 )
@@ -46,10 +50,15 @@ def make_brief(url: str = "javascript:alert(1)") -> Brief:
         ],
     )
     digest = ArticleDigest(article=article, summary=Summary("a1", "centrality", sentences), facts=facts)
+    quoted = SourceRef(quote_text, text.index(quote_text), text.index(quote_text) + 10, article_id="a1")
+    story_facts = StoryFacts(
+        entities=[StoryEntity("Ines Calloway", "PERSON", 1, 1, [article.source])],
+        quotes=[StoryQuote(quote_text, "Ines Calloway", None, "direct", [quoted])],
+    )
     return Brief(
         date=date(2026, 11, 28),
         generated_at=datetime(2026, 11, 28, 6, 0, tzinfo=UTC),
-        stories=[Story(id="a1", headline=article.title, articles=[digest])],
+        stories=[Story(id="a1", headline=article.title, articles=[digest], summary=sentences, facts=story_facts)],
         skipped=[Skipped(source="feed <x>", reason="feed did not parse <oops>", url="http://x.test/feed")],
     )
 

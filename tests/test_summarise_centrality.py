@@ -193,3 +193,120 @@ def test_sentences_cut_out_of_a_longer_quote_are_not_picked() -> None:
     summary = summarise(text, sentences=4, min_sentences=3)
     assert len(summary.sentences) == 3
     assert all(s.text.count('"') % 2 == 0 for s in summary.sentences)
+
+
+LEAD_SENTENCE = "The council closed Lindmoor harbour on Monday after a storm broke the sea wall overnight."
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Gallery: Storm damage along the Lindmoor coast | 9 Photos",
+        "Waves break over the Lindmoor sea wall | 12 pictures",
+        "Photograph: Tom Holm/Northern Wire",
+        "Photo: Ada Price for the Lindmoor Post",
+        "Pictured: the broken sea wall at Lindmoor on Monday morning",
+        "Image credit: Lindmoor Coastguard",
+        "Crews inspect the broken sea wall at Lindmoor on Monday (NW Photo/Tom Holm)",
+        "Continue reading...",
+        "Storm Season was originally published in Coast Weekly on Medium, where people continue the conversation.",
+        "Eds: Updates with mayor comment in paragraph 4.",
+        "Editor's note: This story has been updated.",
+        "Rescue crews were called out, 3rd graf pvs",
+        "The harbour master, graf 7 prv",
+        "Boats moved _ once, pickup 4th pvs",
+        "By Ada Price",
+        "By Ada Price and Tom Holm, Staff Writers",
+    ],
+)
+def test_captions_credits_footers_slugs_and_bylines_are_never_units(line: str) -> None:
+    text = f"{LEAD_SENTENCE}\n{line}\n{LEAD_SENTENCE.replace('Monday', 'Tuesday')}"
+    assert [u.span.text for u in centrality.article_units(text)] == [
+        LEAD_SENTENCE,
+        LEAD_SENTENCE.replace("Monday", "Tuesday"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "By Monday evening the council had closed the harbour to every boat.",
+        "Photographs taken on Monday show the sea wall broken in two places.",
+        "The storm was first reported in the Lindmoor Post on Sunday night.",
+    ],
+)
+def test_ordinary_sentences_that_look_like_boilerplate_are_kept(sentence: str) -> None:
+    assert [u.span.text for u in centrality.article_units(f"{LEAD_SENTENCE} {sentence}")] == [LEAD_SENTENCE, sentence]
+
+
+def test_an_editors_correction_note_is_cut_off_the_front() -> None:
+    text = f"(Corrects name of harbour in paragraph 2) LINDMOOR (Northern Wire) - {LEAD_SENTENCE}"
+    [unit] = centrality.article_units(text)
+    assert unit.span.text == LEAD_SENTENCE and text[unit.span.start : unit.span.end] == LEAD_SENTENCE
+
+
+@pytest.mark.parametrize(
+    "opener",
+    [
+        "He",
+        "She",
+        "It",
+        "They",
+        "His",
+        "Their",
+        "This",
+        "These",
+        "But",
+        "However,",
+        "Yet",
+        "Also,",
+        "Meanwhile,",
+        "In addition,",
+        "As a result,",
+        "So",
+    ],
+)
+def test_a_sentence_that_points_back_may_only_follow_the_one_before_it(opener: str) -> None:
+    second = f"{opener} the harbour master would not say when the boats could return to the quay."
+    units = centrality.article_units(f"{LEAD_SENTENCE} {second} {FERRY}")
+    assert units[1].span.text == second and not units[1].eligible and units[1].follows
+    first = centrality.article_units(f"{second} {FERRY}")[0]  # nothing before it to point back to
+    assert first.eligible and not first.follows
+
+
+@pytest.mark.parametrize("opener", ["This week", "That night", "Sofia", "Heavy rain", "Itineraries", "So far,"])
+def test_openers_that_do_not_point_back_are_eligible(opener: str) -> None:
+    second = f"{opener} the harbour master would not say when the boats could return to the quay."
+    assert centrality.article_units(f"{LEAD_SENTENCE} {second} {FERRY}")[1].eligible
+
+
+DANGLING = (
+    "The Wend dam held overnight after engineers pumped water from the reservoir above Northbrook. "
+    "Residents of the valley below the dam were allowed to return to their homes on Friday morning. "
+    "It was the third time in ten years that the reservoir had come close to spilling over the dam. "
+    "But the water board said a new spillway would be finished before next winter's storms arrive. "
+    "Schools in the valley will reopen on Monday after a week of closures, the district said today."
+)
+
+
+@pytest.mark.parametrize("method", ["centrality", "clean-lead"])
+@pytest.mark.parametrize("sentences", [1, 2, 3, 4])
+def test_a_summary_never_shows_a_pointing_sentence_without_the_one_before(method: str, sentences: int) -> None:
+    [summary] = get_summariser(method, SummaryOptions(sentences=sentences)).summarise([_article(DANGLING)])
+    units = centrality.article_units(DANGLING)
+    shown = [next(i for i, u in enumerate(units) if u.span.start == s.start) for s in summary.sentences]
+    assert shown and all(units[i].eligible or i - 1 in shown for i in shown)
+
+
+def test_clean_lead_takes_the_first_showable_sentences() -> None:
+    [summary] = get_summariser("clean-lead", SummaryOptions(sentences=3)).summarise([_article(BRIDGE)])
+    assert summary.method == "clean-lead"
+    assert [s.text for s in summary.sentences] == [
+        "The old railway bridge over the River Wend in Northbrook collapsed early on Tuesday, cutting the town's "
+        "only rail link to the coast.",
+        "Nobody was hurt when the bridge fell, but a freight train had crossed it less than an hour earlier.",
+        "Engineers from the regional rail authority said flood water had scoured the stone piers for weeks.",
+    ]
+    assert all(BRIDGE[s.start : s.end] == s.text for s in summary.sentences)
+    [short] = get_summariser("clean-lead", SummaryOptions(sentences=3, words=30)).summarise([_article(BRIDGE)])
+    assert len(short.sentences) == 1  # the second would pass the 30-word budget

@@ -53,3 +53,35 @@ def test_content_hash_ignores_spacing_and_case() -> None:
 def test_dateline_agency(text: str, agency: str | None) -> None:
     span = dateline_agency(text)
     assert (text[span[0] : span[1]] if span else None) == agency
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        # a name ending in an abbreviation-like token, seen elsewhere without the period, ends its sentence
+        (
+            "Talks stalled over Premier Ban Gov. Ban Gov said no.",
+            ["Talks stalled over Premier Ban Gov.", "Ban Gov said no."],
+        ),
+        ("Crowds cheered for Lo Sen. Lo Sen's party won.", ["Crowds cheered for Lo Sen.", "Lo Sen's party won."]),
+        # a title before a name does not, even after a capitalised word
+        (
+            "Marrow Sen. Ada Price voted. Gov. Tom Holm agreed.",
+            ["Marrow Sen. Ada Price voted.", "Gov. Tom Holm agreed."],
+        ),
+        # a word that never starts a name ends the sentence
+        (
+            "Sales fell in the U.S. The firm blamed Storm Co. But it grew.",
+            ["Sales fell in the U.S.", "The firm blamed Storm Co.", "But it grew."],
+        ),
+        # number labels are short forms only before a number
+        (
+            "It stood at No. 4 on the list. He said no. Ada agreed.",
+            ["It stood at No. 4 on the list.", "He said no.", "Ada agreed."],
+        ),
+    ],
+)
+def test_abbreviations_end_sentences_only_where_the_text_shows_it(text: str, sentences: list[str]) -> None:
+    spans = split_sentences(text)
+    assert [s.text for s in spans] == sentences
+    assert all(text[s.start : s.end] == s.text for s in spans)

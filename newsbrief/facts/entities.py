@@ -335,14 +335,13 @@ def _with_agency(mentions: list[Mention], text: str) -> list[Mention]:
     return sorted([*kept, agency], key=lambda m: m.start)
 
 
-def merge_across_articles(facts_list: Sequence[Facts], labels: Iterable[str] | None = None) -> list[TopEntity]:
-    """The day's entities merged across articles, most mentioned first, with mention and article counts.
+def group_across_articles(facts_list: Sequence[Facts]) -> list[list[tuple[Entity, str]]]:
+    """The articles' entities grouped by what they name, each as (entity, article id) pairs, in first-seen order.
 
     Non-person entities are joined through every alias key their mentions carry (so "IGC" in one article meets
     "International Grain Council" defined in another); persons join by full name, and a bare first or last name
     joins the one full name of the day it fits (left alone when several fit).
     """
-    wanted = frozenset(labels) if labels is not None else None
     parent: dict[str, str] = {}
 
     def find(key: str) -> str:
@@ -373,15 +372,26 @@ def merge_across_articles(facts_list: Sequence[Facts], labels: Iterable[str] | N
     groups: dict[str, list[tuple[Entity, str]]] = defaultdict(list)
     for key, entity, article_id in entries:
         groups[find(key)].append((entity, article_id))
+    return list(groups.values())
+
+
+def group_label_and_name(members: Sequence[tuple[Entity, str]]) -> tuple[str, str]:
+    """A merged group's label (its mentions' majority) and name (the longest form any article uses)."""
+    votes: Counter[str] = Counter()
+    for entity, _ in members:
+        votes[entity.label] += entity.count
+    return votes.most_common(1)[0][0], max((e.name for e, _ in members), key=len)
+
+
+def merge_across_articles(facts_list: Sequence[Facts], labels: Iterable[str] | None = None) -> list[TopEntity]:
+    """The day's entities merged across articles (see `group_across_articles`), most mentioned first, with mention
+    and article counts."""
+    wanted = frozenset(labels) if labels is not None else None
     merged = []
-    for members in groups.values():
-        votes: Counter[str] = Counter()
-        for entity, _ in members:
-            votes[entity.label] += entity.count
-        label = votes.most_common(1)[0][0]
+    for members in group_across_articles(facts_list):
+        label, name = group_label_and_name(members)
         if wanted is not None and label not in wanted:
             continue
-        name = max((e.name for e, _ in members), key=len)
         mentions = sum(e.count for e, _ in members)
         merged.append(TopEntity(name, label, mentions, len({a for _, a in members})))
     return sorted(merged, key=lambda t: (-t.mentions, -t.articles, t.name))

@@ -3,8 +3,9 @@
 A triple needs a nominal subject (or the 'by' agent of a passive) and an object (direct object, attribute, or the
 object of a preposition attached to the verb). Both sides are cut down to compact noun phrases (compounds,
 adjectives, numbers, possessives) so they read like a headline: "US Treasury — sanctioned — three entities".
-Pronoun subjects are kept only when `coref` resolves them to a named person; pronoun objects are skipped; and one
-side must be a named entity, date or number, which drops vague triples such as "graph - uses - profile".
+Pronoun subjects are kept only when `coref` resolves them to a named person; pronoun objects are skipped; a bare
+number as subject ("About 1,150 spent a second night") is skipped, since it says nothing without what it counts;
+and one side must be a named entity, date or number, which drops vague triples such as "graph - uses - profile".
 """
 
 from __future__ import annotations
@@ -94,8 +95,13 @@ def _action(verb: Token, preposition: str) -> str:
     return " ".join([*words, preposition] if preposition else words)
 
 
-def _named(token: Token) -> bool:
-    return token.lower_ not in _EMPTY and token.pos_ in ("NOUN", "PROPN", "NUM")
+def _named(token: Token, kinds: tuple[str, ...] = ("NOUN", "PROPN", "NUM")) -> bool:
+    return token.lower_ not in _EMPTY and token.pos_ in kinds
+
+
+def _named_subject(token: Token) -> bool:
+    """A subject a reader can place: a noun or name, never a bare number or an unresolved pronoun."""
+    return _named(token, ("NOUN", "PROPN"))
 
 
 def extract_events(parsed: Parsed, entities: Sequence[Entity], resolver: PronounResolver) -> list[Event]:
@@ -119,13 +125,13 @@ def extract_events(parsed: Parsed, entities: Sequence[Entity], resolver: Pronoun
             subject = resolver.resolve(subject_token.text, offset + subject_token.idx)
             if subject is None:
                 continue
-        elif _named(subject_token):
+        elif _named_subject(subject_token) or (passive_by is not None and _named(subject_token)):
             subject = names.phrase(subject_token, offset)
         else:
             continue
         if passive_by is not None:  # "X was sanctioned by Y" reads as "Y sanctioned X"
             pairs: list[tuple[str, Token]] = [("", subject_token)]
-            subject = names.phrase(passive_by, offset) if _named(passive_by) else ""
+            subject = names.phrase(passive_by, offset) if _named_subject(passive_by) else ""
             anchored = bool(passive_by.ent_type_)
         else:
             pairs = list(_objects(token))

@@ -1,7 +1,9 @@
 """Money, percentages, quantities and counts with their parsed value and the noun phrase they count.
 
 A number alone ("400") tells a reader nothing; "400 artillery shells" does. The counted phrase is read from the
-dependency parse: the noun the number modifies (nummod), or the object of 'of' ("three of the entities").
+dependency parse: the noun the number modifies (nummod), the object of 'of' ("three of the entities"), or what "the
+number of" names when the number is where that number went ("brings the number of people ... to 4,800"). A plain
+count (CARDINAL) with no counted phrase is dropped; money, percentages and quantities carry their unit.
 """
 
 from __future__ import annotations
@@ -72,6 +74,8 @@ def counted_phrase(ent: SpacySpan) -> str | None:
     else:
         of = next((c for c in root.children if c.dep_ == "prep" and c.lower_ == "of"), None)
         noun = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+    if noun is None:
+        noun = _number_of(root)
     if noun is None or noun.pos_ not in ("NOUN", "PROPN"):
         return None
     lefts = [t for t in noun.lefts if t.dep_ in _COUNTED_DEPS and t.i >= ent.end]
@@ -81,12 +85,29 @@ def counted_phrase(ent: SpacySpan) -> str | None:
     return ent.doc.text[start:end]
 
 
+def _number_of(root: Token) -> Token | None:
+    """The noun after "number of" ("the number of people ... rose to 4,800"), found on a verb above the number's
+    preposition (the parser often hangs "to 4,800" on a verb inside the clause that describes the people)."""
+    if root.dep_ != "pobj" or root.head.dep_ != "prep":
+        return None
+    for verb in root.head.ancestors:
+        for argument in verb.children if verb.pos_ in ("VERB", "AUX") else ():
+            if argument.dep_ in ("nsubj", "dobj") and argument.lemma_ == "number":
+                of = next((c for c in argument.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+                return next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+    return None
+
+
 def extract_numbers(parsed: Parsed) -> list[NumberFact]:
-    """Every MONEY, PERCENT, QUANTITY and CARDINAL expression with value, counted phrase and sentence."""
+    """Every MONEY, PERCENT, QUANTITY and CARDINAL expression with value, counted phrase and sentence; a CARDINAL
+    with no counted phrase ("down from a high of 4,800") is left out: alone it says nothing."""
     facts = []
     for offset, doc in parsed.chunks:
         for ent in doc.ents:
             if ent.label_ not in KINDS:
+                continue
+            counts = counted_phrase(ent) if ent.label_ in ("CARDINAL", "QUANTITY", "PERCENT") else None
+            if ent.label_ == "CARDINAL" and counts is None:
                 continue
             start, end = offset + ent.start_char, offset + ent.end_char
             facts.append(
@@ -96,7 +117,7 @@ def extract_numbers(parsed: Parsed) -> list[NumberFact]:
                     end,
                     kind=ent.label_,
                     value=parse_value(ent.text),
-                    counts=counted_phrase(ent) if ent.label_ in ("CARDINAL", "QUANTITY", "PERCENT") else None,
+                    counts=counts,
                     sentence=parsed.sentence_at(start),
                 )
             )

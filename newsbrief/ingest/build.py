@@ -23,6 +23,7 @@ from newsbrief.text import content_hash, guess_language, normalise_whitespace, s
 log = logging.getLogger("newsbrief.ingest")
 
 _TITLE_CHARS = 120
+UNTITLED = "title_from_text"  # Article flag: the outlet gave no title, so its first sentence stands in
 
 Result = tuple[list[Article], list[Skipped]]
 
@@ -87,7 +88,7 @@ def make_article(
         language=language,
         author=(author or "").strip() or None,
         fetched_at=fetched_at or datetime.now(UTC),
-        flags=list(flags or []),
+        flags=list(flags or []) + ([] if title else [UNTITLED]),
     )
 
 

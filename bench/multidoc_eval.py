@@ -1,0 +1,120 @@
+"""Run the story summariser over multi-document clusters (DUC rows {id, docs: [{doc_id, text}], references}) and
+score it with the independent scorer (`score.py multidoc`: ROUGE F1, 100-word cut, mean over references).
+
+    python bench/multidoc_eval.py ../shared/eval/data/multidoc/duc2004_dev.jsonl [--out pred.jsonl] [--no-paraphrases]
+    python bench/multidoc_eval.py ../shared/eval/data/multidoc/duc2004_dev.jsonl --cv 5
+
+Plain mode writes PRED rows {id, summary, spans: [[doc_id, start, end]]} with the module's constants, prints the
+scorer's JSON line and the speed. `--cv K` splits the clusters into K folds (cluster i goes to fold i % K); for each
+fold it picks (position_decay, shared_power) from the grid by mean ROUGE-1 on the other folds, scores the held-out
+fold with them, and prints every fold, the mean and the spread. Cluster scores come from score.py's own `rouge`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import itertools
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from newsbrief.records import Article
+from newsbrief.summarise.multidoc import StorySummaryOptions, summarise_stories
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+SCORER = Path(__file__).resolve().parent.parent.parent / "shared/eval/score.py"
+DECAYS = (4.0, 6.0, 8.0)
+POWERS = (1.0, 1.5, 2.0)
+
+
+def stories_of(rows: list[dict]) -> list[list[Article]]:
+    return [
+        [
+            Article(id=d["doc_id"], url=None, source=d.get("source", ""), title=d.get("title") or "", text=d["text"])
+            for d in row["docs"]
+        ]
+        for row in rows
+    ]
+
+
+def predictions(rows: list[dict], options: StorySummaryOptions) -> list[dict]:
+    summaries = summarise_stories(stories_of(rows), options)
+    return [
+        {
+            "id": row["id"],
+            "summary": [s.text for s in summary],
+            "spans": [[s.article_id, s.start, s.end] for s in summary],
+        }
+        for row, summary in zip(rows, summaries, strict=True)
+    ]
+
+
+def cluster_rouge1(scorer, rows: list[dict], preds: list[dict]) -> np.ndarray:
+    """ROUGE-1 of each cluster on its own, by the scorer's function (same cut and reference averaging)."""
+    by_id = {p["id"]: p for p in preds}
+    return np.array([scorer.rouge([row], by_id, lambda r: r["references"], max_words=100)["rouge1"] for row in rows])
+
+
+def cross_validate(rows: list[dict], folds: int, paraphrases: bool) -> None:
+    spec = importlib.util.spec_from_file_location("score", SCORER)
+    scorer = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(scorer)
+    grid = list(itertools.product(DECAYS, POWERS))
+    scores = {}
+    for decay, power in grid:
+        options = StorySummaryOptions(position_decay=decay, shared_power=power, paraphrases=paraphrases)
+        scores[decay, power] = cluster_rouge1(scorer, rows, predictions(rows, options))
+    fold_of = np.arange(len(rows)) % folds
+    held_out = []
+    for fold in range(folds):
+        best = max(grid, key=lambda g: scores[g][fold_of != fold].mean())
+        score = float(scores[best][fold_of == fold].mean())
+        held_out.append(score)
+        print(json.dumps({"fold": fold, "decay": best[0], "power": best[1], "rouge1": round(score, 2)}), flush=True)
+    print(
+        json.dumps(
+            {
+                "cv_rouge1_mean": round(float(np.mean(held_out)), 2),
+                "cv_rouge1_std": round(float(np.std(held_out)), 2),
+                "min": round(min(held_out), 2),
+                "max": round(max(held_out), 2),
+                "grid_full_dev": {f"{d}/{p}": round(float(s.mean()), 2) for (d, p), s in scores.items()},
+            }
+        )
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("data", type=Path)
+    parser.add_argument("--out", type=Path, default=Path("/tmp/newsbrief-multidoc-pred.jsonl"))
+    parser.add_argument("--cv", type=int, default=0, help="number of folds; 0 scores the module's constants")
+    parser.add_argument("--no-paraphrases", action="store_true", help="skip the MiniLM paraphrase bar")
+    args = parser.parse_args()
+    rows = [json.loads(line) for line in args.data.open(encoding="utf-8") if line.strip()]
+    if args.cv:
+        cross_validate(rows, args.cv, not args.no_paraphrases)
+        return
+    started = time.perf_counter()
+    preds = predictions(rows, StorySummaryOptions(paraphrases=not args.no_paraphrases))
+    seconds = time.perf_counter() - started
+    with args.out.open("w", encoding="utf-8") as out:
+        out.writelines(json.dumps(p, ensure_ascii=False) + "\n" for p in preds)
+    print(
+        json.dumps({"stories": len(rows), "seconds": round(seconds, 2), "stories_per_s": round(len(rows) / seconds, 1)})
+    )
+    if SCORER.exists():
+        result = subprocess.run(
+            [sys.executable, str(SCORER), "multidoc", str(args.data), str(args.out)], capture_output=True, text=True
+        )
+        print(result.stdout.strip().splitlines()[-1] if result.returncode == 0 else result.stderr, flush=True)
+
+
+if __name__ == "__main__":
+    main()

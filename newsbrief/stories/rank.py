@@ -1,0 +1,129 @@
+"""Which stories matter most today, what to call them, and which watchlists they match.
+
+Significance is a sum of parts that brief.json shows (`Story.reasons`), so a reader can see why a story ranks where
+it does. No data set judges news significance, so the weights were set by hand to give this order of precedence,
+and are not tuned on any data: breadth of coverage (distinct outlets) counts most, then how many people a story
+says were killed, hurt or displaced, then recency, then volume; a watchlist match lifts a story a little (it is
+also shown in its own section). Each part grows with the logarithm of its count, so 20 outlets do not drown out
+9,000 dead.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from newsbrief.facts.entities import name_key
+from newsbrief.records import ArticleDigest, Story, WatchMatch
+
+OUTLET_WEIGHT = 1.0  # per doubling of distinct outlets
+CASUALTY_WEIGHT = 0.6  # per factor of ten in the largest count of people killed, hurt or displaced
+RECENCY_WEIGHT = 1.0  # a story updated at the brief's cut-off gets all of it, one a day older e^-1 of it
+VOLUME_WEIGHT = 0.5  # per doubling of articles
+WATCH_WEIGHT = 1.0  # per watchlist matched
+RECENCY_HOURS = 24.0
+
+# A number counts people harmed or displaced when the words around it say so ("killed 9,000 people", "the death
+# toll rose to 357", "4,800 evacuated"): a general class of words for what happens to people in news, not names of
+# anything in particular. A population ("its 23 million people") is not a casualty figure and does not count.
+_HARM = re.compile(
+    r"\b(?:dead|deaths?|died|dies|dying|killed|killings?|kills?|fatalit(?:y|ies)|casualt(?:y|ies)|death\s+toll|toll"
+    r"|injur(?:ed|ies|y)|wounded|hurt|missing|evacuat(?:ed|ion|ions|es)|evacuees|displaced|homeless|stranded"
+    r"|rescued|trapped|victims?|starv(?:ed|ing|ation)|refugees|fled|arrested|detained|sentenced|jailed)\b",
+    re.IGNORECASE,
+)
+_WINDOW = 60  # characters either side of a number where its harm words stand
+
+
+@dataclass
+class Watchlist:
+    """A watchlist from the config: `[[watch]] name = "...", terms = [...], entities = [...]`.
+
+    A story matches when any term occurs as a whole phrase (any case) in one of its articles' titles or texts, or
+    when one of its entities has the same name (aliases resolved as in the facts stage: "US" is "United States").
+    """
+
+    name: str
+    terms: list[str] = field(default_factory=list)
+    entities: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.name.strip():
+            raise ValueError("a [[watch]] entry needs a name")
+        if not any(t.strip() for t in [*self.terms, *self.entities]):
+            raise ValueError(f"watchlist {self.name!r} needs at least one of terms or entities")
+
+
+def watch_matches(story: Story, watchlists: Sequence[Watchlist]) -> list[WatchMatch]:
+    """The watchlists the story matches, each with the terms and entity names it matched on."""
+    texts = [f"{d.article.title}\n{d.article.text}" for d in story.articles]
+    entity_keys = {name_key(e.name): e.name for e in story.facts.entities}
+    matches = []
+    for watch in watchlists:
+        matched = [t for t in watch.terms if t.strip() and any(_phrase(t).search(text) for text in texts)]
+        matched += [entity_keys[name_key(e)] for e in watch.entities if name_key(e) in entity_keys]
+        if matched:
+            matches.append(WatchMatch(watch.name, list(dict.fromkeys(matched))))
+    return matches
+
+
+def _phrase(term: str) -> re.Pattern[str]:
+    """A term as a whole phrase: its words in order, any case, any white space between them."""
+    words = [re.escape(w) for w in term.split()]
+    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
+
+
+def highlight_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
+    """One pattern for all the phrases to highlight in a story's text (longest first, so phrases win)."""
+    unique = sorted({t.strip() for t in terms if t.strip()}, key=len, reverse=True)
+    if not unique:
+        return None
+    return re.compile("|".join(_phrase(t).pattern for t in unique), re.IGNORECASE)
+
+
+def casualties(story: Story) -> float:
+    """The largest number of people the story says were killed, hurt, displaced or detained; 0 when none."""
+    texts = {d.article.id: d.article.text for d in story.articles}
+    largest = 0.0
+    for number in story.facts.numbers:
+        if number.kind not in ("CARDINAL", "QUANTITY"):
+            continue
+        for reading in number.readings:
+            text = texts.get(reading.article_id, "")
+            around = text[max(0, reading.start - _WINDOW) : reading.end + _WINDOW]
+            if reading.value and reading.value > largest and _HARM.search(around):
+                largest = reading.value
+    return largest
+
+
+def significance(story: Story, cutoff: datetime | None) -> tuple[float, dict[str, float]]:
+    """The story's score and its parts; `cutoff` is the end of the brief's window (recency is measured to it)."""
+    outlets = len(story.sources)
+    reasons = {
+        "outlets": OUTLET_WEIGHT * math.log2(1 + outlets),
+        "casualties": CASUALTY_WEIGHT * math.log10(1 + casualties(story)),
+        "recency": RECENCY_WEIGHT * _recency(story.articles, cutoff),
+        "volume": VOLUME_WEIGHT * math.log2(1 + len(story.articles)),
+        "watch": WATCH_WEIGHT * len(story.watch),
+    }
+    reasons = {k: round(v, 3) for k, v in reasons.items()}
+    return round(sum(reasons.values()), 3), reasons
+
+
+def _recency(articles: Sequence[ArticleDigest], cutoff: datetime | None) -> float:
+    """exp(-age / RECENCY_HOURS) of the newest dated article; undated stories get the middle value 0.5."""
+    dated = [d.article.published for d in articles if d.article.published is not None]
+    if not dated or cutoff is None:
+        return 0.5
+    hours = max(0.0, (cutoff - max(dated)).total_seconds() / 3600)
+    return math.exp(-hours / RECENCY_HOURS)
+
+
+def rank_stories(stories: list[Story], cutoff: datetime | None) -> list[Story]:
+    """Stories by significance (highest first), ties broken by the story id so the order is stable."""
+    for story in stories:
+        story.significance, story.reasons = significance(story, cutoff)
+    return sorted(stories, key=lambda s: (-s.significance, s.id))

@@ -1,0 +1,147 @@
+"""Story facts merged across outlets, on an invented flood of the River Merrow told by three outlets and a
+syndicated copy: quotes deduplicated, numbers reconciled (a same-time disagreement, a later rise), a timeline, and
+every merged span slicing its article. Runs the real spaCy pipeline and MiniLM once for the module."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from newsbrief.facts import extract_facts
+from newsbrief.records import Article, ArticleDigest, SourceRef, StoryFacts, StoryNumber, Summary
+from newsbrief.stories.facts import (
+    AGREED,
+    CHANGED,
+    CONFLICT,
+    iso_start,
+    merge_story_facts,
+    normalise_quote,
+    same_quote,
+)
+
+MORNING = datetime(2026, 3, 11, 8, 0, tzinfo=UTC)  # a Wednesday
+
+BULLETIN = """Authorities evacuated 2,100 residents from Harlow Mead on Tuesday night after the River Merrow burst its banks.
+
+"We will not let anyone sleep in a flooded house," said Ilse Brannock, director of the Merrow Flood Service. "Every street will be checked by morning."
+
+Water covered 340 homes in the lower town, the council said. About 1,900 evacuated residents stayed in three shelters."""  # noqa: E501
+
+COURIER = """The River Merrow flooded Harlow Mead on Tuesday night, and authorities evacuated 2,600 residents from the town.
+
+‘We will not let anyone sleep in a flooded house,’ Brannock told reporters.
+
+Water covered 340 homes in the lower town."""  # noqa: E501
+
+LATER = """Authorities have now evacuated 3,400 residents from Harlow Mead as the River Merrow keeps rising.
+
+"We will not let anyone sleep in a flooded house," a spokesperson said.
+
+Water covered 520 homes in the lower town by Wednesday evening, the council said."""
+
+
+def digest(text: str, id: str, source: str, published: datetime) -> ArticleDigest:
+    article = Article(id=id, url=None, source=source, title="River Merrow floods Harlow Mead", text=text,
+                      published=published)  # fmt: skip
+    return ArticleDigest(article, Summary(id, "none", []), extract_facts([article])[0])
+
+
+@pytest.fixture(scope="module")
+def digests() -> list[ArticleDigest]:
+    return [
+        digest(BULLETIN, "bulletin", "Merrow Bulletin", MORNING),
+        digest(COURIER, "courier", "Harlow Courier", MORNING.replace(hour=9)),  # within the hour: same time
+        digest(LATER, "later", "Valley Wire", MORNING.replace(hour=20)),
+        digest(BULLETIN, "copy", "Syndicate Daily", MORNING.replace(hour=10)),  # carries the bulletin verbatim
+    ]
+
+
+@pytest.fixture(scope="module")
+def facts(digests: list[ArticleDigest]) -> StoryFacts:
+    return merge_story_facts(digests, copies={"copy": "bulletin"})
+
+
+def number(facts: StoryFacts, counts: str) -> StoryNumber:
+    return next(n for n in facts.numbers if n.counts == counts)
+
+
+def test_quote_carried_with_other_marks_trimmed_and_by_a_copy_is_one_quote(facts: StoryFacts) -> None:
+    sleeping = [q for q in facts.quotes if "sleep in a flooded house" in q.text]
+    assert len(sleeping) == 1
+    quote = sleeping[0]
+    assert quote.speaker == "Ilse Brannock"  # the named speaker wins over "a spokesperson"
+    assert {s.article_id for s in quote.sources} == {"bulletin", "courier", "later", "copy"}
+    assert quote.text == "We will not let anyone sleep in a flooded house"
+    assert facts.quotes[0] is quote  # carried by the most outlets
+
+
+def test_same_time_disagreement_is_a_conflict(facts: StoryFacts) -> None:
+    residents = [n for n in facts.numbers if n.counts == "residents" and any(r.value == 2100 for r in n.readings)]
+    assert len(residents) == 1 and residents[0].status == CONFLICT
+    values = {(r.article_id, r.value) for r in residents[0].readings}
+    assert {("bulletin", 2100.0), ("courier", 2600.0), ("later", 3400.0)} <= values
+
+
+def test_copy_does_not_corroborate_a_number(facts: StoryFacts) -> None:
+    readings = [r for n in facts.numbers for r in n.readings]
+    assert "copy" not in {r.article_id for r in readings}
+
+
+def test_later_higher_figure_is_a_change(facts: StoryFacts) -> None:
+    homes = number(facts, "homes")
+    assert homes.status == CHANGED
+    assert [(r.source, r.value) for r in homes.readings] == [
+        ("Merrow Bulletin", 340.0),
+        ("Harlow Courier", 340.0),
+        ("Valley Wire", 520.0),
+    ]
+
+
+def test_a_figure_one_outlet_gives_is_agreed(facts: StoryFacts) -> None:
+    assert number(facts, "shelters").status == AGREED
+
+
+def test_timeline_is_dated_deduplicated_and_in_order(facts: StoryFacts) -> None:
+    isos = [e.iso for e in facts.timeline]
+    assert isos == sorted(isos, key=iso_start)
+    tuesday = [e for e in facts.timeline if e.iso == "2026-03-10"]
+    assert tuesday and all("Tuesday night" in e.sentence.text for e in tuesday)
+    assert len({e.sentence.article_id for e in tuesday}) == len(tuesday) < 3  # the copy's repeat is dropped
+    assert "2026-03-11" in isos
+
+
+def test_entities_count_outlets(facts: StoryFacts) -> None:
+    merrow = next(e for e in facts.entities if "Merrow" in e.name and e.label in ("LOC", "GPE", "FAC", "ORG"))
+    assert merrow.articles >= 3 and "Valley Wire" in merrow.sources
+    assert facts.entities[0].articles == 4
+
+
+def test_every_merged_span_slices_its_article(digests: list[ArticleDigest], facts: StoryFacts) -> None:
+    texts = {d.article.id: d.article.text for d in digests}
+    refs: list[SourceRef] = [s for q in facts.quotes for s in q.sources]
+    refs += [r for n in facts.numbers for r in n.readings]
+    refs += [ref for e in facts.timeline for ref in (e.date, e.sentence)]
+    assert refs
+    for ref in refs:
+        assert texts[ref.article_id][ref.start : ref.end] == ref.text
+
+
+def test_no_information_facts_are_dropped_at_the_article_level(digests: list[ArticleDigest]) -> None:
+    for d in digests:
+        assert all(n.counts or n.kind != "CARDINAL" for n in d.facts.numbers)
+        assert not any(e.subject.replace(",", "").split()[-1].isdigit() for e in d.facts.events)
+    bare = extract_facts([Article("b", None, "t", "", "About 1,150 spent a second night in Harlow Mead.")])[0]
+    assert bare.events == []
+
+
+def test_quote_matching_and_dates() -> None:
+    assert normalise_quote("“We will  not—stop,” ") == "we will not stop"
+    assert same_quote("we will not stop", "we will not stop now")
+    assert not same_quote("we will not", "we will nothing")  # words, not characters
+    assert [str(iso_start(i)) for i in ("2026-W11", "2026-Q2", "2026-SU", "1990/1999")] == [
+        "2026-03-09",
+        "2026-04-01",
+        "2026-06-01",
+        "1990-01-01",
+    ]
