@@ -17,18 +17,16 @@ import importlib.util
 import itertools
 import json
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
+from scoring import SCORER, scorer_line
 
 from newsbrief.records import Article
 from newsbrief.summarise.multidoc import StorySummaryOptions, summarise_stories
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
-SCORER = Path(__file__).resolve().parent.parent.parent / "shared/eval/score.py"
 DECAYS = (4.0, 6.0, 8.0)
 POWERS = (1.0, 1.5, 2.0)
 
@@ -109,11 +107,9 @@ def main() -> None:
     print(
         json.dumps({"stories": len(rows), "seconds": round(seconds, 2), "stories_per_s": round(len(rows) / seconds, 1)})
     )
-    if SCORER.exists():
-        result = subprocess.run(
-            [sys.executable, str(SCORER), "multidoc", str(args.data), str(args.out)], capture_output=True, text=True
-        )
-        print(result.stdout.strip().splitlines()[-1] if result.returncode == 0 else result.stderr, flush=True)
+    line = scorer_line("multidoc", args.data, args.out)
+    if line is not None:
+        print(line, flush=True)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,6 @@
-"""Cost of story grouping as the day grows: wall time and peak memory per stage, printed as JSON lines.
+"""Cost of the stories stage as the day grows: wall time and peak memory of near-duplicate detection, grouping and
+story summaries, printed as JSON lines. (Merging facts needs each article's facts, whose extraction dominates a
+real day: `bench/day_brief.py` measures the whole stage on a day of real articles.)
 
     python bench/stories.py ../shared/eval/data/cluster/duc2004_dev.jsonl ../shared/eval/data/summarize/*.jsonl \
         ../shared/eval/data/multidoc/duc2004_dev.jsonl ../shared/eval/data/quotes/polnear_dev.jsonl \
@@ -22,6 +24,7 @@ from pathlib import Path
 
 from newsbrief.records import Article
 from newsbrief.stories.grouping import group_articles, near_duplicates
+from newsbrief.summarise.multidoc import summarise_stories
 from newsbrief.text import split_sentences
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -59,7 +62,7 @@ def day_of(texts: list[str], size: int) -> list[Article]:
     ]
 
 
-def measure(stage: str, size: int, work: Callable[[], object]) -> dict:
+def measure(stage: str, size: int, work: Callable[[], object]) -> tuple[dict, object]:
     start = time.perf_counter()
     result = work()
     seconds = time.perf_counter() - start
@@ -70,16 +73,23 @@ def measure(stage: str, size: int, work: Callable[[], object]) -> dict:
     elif isinstance(result, list):
         row["stories"] = len(result)
     print(json.dumps(row), flush=True)
-    return row
+    return row, result
 
 
 def near_duplicate_stage(articles: list[Article]) -> dict:
-    return measure("near_duplicates", len(articles), lambda: near_duplicates(articles))
+    return measure("near_duplicates", len(articles), lambda: near_duplicates(articles))[0]
 
 
-def grouping_stage(articles: list[Article]) -> dict:
+def grouping_stage(articles: list[Article]) -> tuple[dict, list[list[int]]]:
     """group_articles end to end, embedding included."""
-    return measure("group_articles", len(articles), lambda: group_articles(articles))
+    row, groups = measure("group_articles", len(articles), lambda: group_articles(articles))
+    return row, groups  # type: ignore[return-value]
+
+
+def story_summary_stage(articles: list[Article], groups: list[list[int]]) -> dict:
+    """One multi-document summary for every story of more than one article, as the flow batches them."""
+    stories = [[articles[i] for i in group] for group in groups if len(group) > 1]
+    return measure("summarise_stories", len(articles), lambda: summarise_stories(stories))[0]
 
 
 def main() -> None:
@@ -92,13 +102,15 @@ def main() -> None:
     rows = []
     for size in args.sizes:
         articles = day_of(texts, size)
-        rows += [near_duplicate_stage(articles), grouping_stage(articles)]
+        grouped, groups = grouping_stage(articles)
+        rows += [near_duplicate_stage(articles), grouped, story_summary_stage(articles, groups)]
     same = [
         Article(id=str(i), url=None, source=f"outlet-{i % 40}", title="", text=texts[0]) for i in range(args.identical)
     ]
-    rows += [near_duplicate_stage(same), grouping_stage(same)]
+    grouped, groups = grouping_stage(same)
+    rows += [near_duplicate_stage(same), grouped, story_summary_stage(same, groups)]
     growth = {r["stage"]: [] for r in rows}
-    for row in rows[: 2 * len(args.sizes)]:
+    for row in rows[: 3 * len(args.sizes)]:
         growth[row["stage"]].append([row["articles"], row["seconds"]])
     print(json.dumps({"growth_seconds": growth}))
 

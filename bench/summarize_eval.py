@@ -12,18 +12,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+from scoring import scorer_line
 
 from newsbrief.records import Article
 from newsbrief.summarise import SummaryOptions, centrality, get_summariser
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
-SCORER = Path(__file__).resolve().parent.parent.parent / "shared/eval/score.py"
 
 
 def cached_encoder(path: Path):
@@ -64,11 +62,9 @@ def main() -> None:
     with args.out.open("w", encoding="utf-8") as out:
         for summary in summariser.summarise(articles):
             out.write(json.dumps({"id": summary.article_id, "summary": [s.text for s in summary.sentences]}) + "\n")
-    if SCORER.exists():
-        result = subprocess.run(
-            [sys.executable, str(SCORER), "summarize", str(args.data), str(args.out)], capture_output=True, text=True
-        )
-        print(result.stdout.strip().splitlines()[-1] if result.returncode == 0 else result.stderr, flush=True)
+    line = scorer_line("summarize", args.data, args.out)
+    if line is not None:
+        print(line, flush=True)
 
 
 if __name__ == "__main__":

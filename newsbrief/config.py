@@ -49,7 +49,7 @@ class Config:
     top_entities: int = 8
     max_words: int | None = 2500  # the Markdown brief's budget; stories beyond it are listed by headline only
     glance: int = 8  # stories in the "At a glance" list
-    story_words: int = 100  # each story's summary, in words
+    story_words: int = 80  # each story's summary, in words (at most)
     watch: list[Watchlist] = field(default_factory=list)
 
     @property

@@ -5,6 +5,10 @@ A user names a model three ways: a registry name ("distilbart-cnn-12-6"), a Hugg
 registry's settings (input prefix, context size, generation settings); anything else gets the model's own. A
 registry name prefers the local copy in `models/checkpoints/<name>` over the hub, so an offline machine works once
 someone has put the weights there.
+
+The registry and the NER tagger's weights live in the repo's top-level `models/`, shipped as the package
+`newsbrief.model_data` (see pyproject.toml) and found through the import system, so a wheel install reads the very
+files a checkout does; `$NEWSBRIEF_MODELS_DIR` points elsewhere.
 """
 
 from __future__ import annotations
@@ -13,10 +17,12 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-MODELS_DIR = Path(os.environ.get("NEWSBRIEF_MODELS_DIR", Path(__file__).resolve().parents[1] / "models"))
+MODEL_DATA = "newsbrief.model_data"
+MODELS_DIR = Path(os.environ.get("NEWSBRIEF_MODELS_DIR") or str(files(MODEL_DATA)))
 
 
 class ModelUnavailable(RuntimeError):

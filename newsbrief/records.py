@@ -117,10 +117,12 @@ class Quote(Span):
 
 @dataclass
 class DateFact(Span):
-    """A date expression and, where it can be resolved against the publication date, its ISO value."""
+    """A time expression and, where it can be resolved against the publication date, its TimeML value: an ISO date
+    for a DATE, `...THH:MM` for a TIME, `P3M` for a DURATION or a SET ("every month")."""
 
     iso: str | None = None
     sentence: Span | None = None
+    kind: str = "DATE"  # TimeML type: DATE | TIME | DURATION | SET
 
 
 @dataclass
@@ -256,11 +258,17 @@ class Story:
     reasons: dict[str, float] = field(default_factory=dict)  # the parts of `significance`, for brief.json
     watch: list[WatchMatch] = field(default_factory=list)
     in_full: bool = True  # False: beyond the brief's word budget, listed by headline only
-    json_extras: ClassVar[tuple[str, ...]] = ("sources",)
+    listed: bool = True  # False: beyond the budget even by headline (a day of hundreds of stories); in brief.json
+    json_extras: ClassVar[tuple[str, ...]] = ("sources", "outlets")
 
     @property
     def sources(self) -> list[str]:
         return sorted({d.article.source for d in self.articles})
+
+    @property
+    def outlets(self) -> list[str]:
+        """The outlets that reported the story themselves: sources of copies only are left out."""
+        return sorted({d.article.source for d in self.articles if d.article.id not in self.copies})
 
 
 @dataclass

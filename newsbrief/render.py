@@ -1,7 +1,8 @@
 """Render a Brief to Markdown, HTML and JSON with Jinja2.
 
-Templates are looked up first in the user's folder, then in the bundled `templates/`, so a user can override one
-template and keep the others. HTML is autoescaped: article text is untrusted and must never become markup.
+Templates are looked up first in the user's folder, then in the bundled ones (the repo's `templates/`, shipped as the
+package `newsbrief.templates`, so a wheel install renders as the checkout does), so a user can override one template
+and keep the others. HTML is autoescaped: article text is untrusted and must never become markup.
 """
 
 from __future__ import annotations
@@ -9,25 +10,24 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from newsbrief.records import Brief, Reading, Story, StoryNumber, to_jsonable
+from newsbrief.records import Brief, Reading, Story, StoryNumber, TimelineEntry, to_jsonable
 from newsbrief.stories.rank import highlight_pattern
 
-BUNDLED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+BUNDLED_TEMPLATES = "newsbrief.templates"  # package data, read through the import system (see pyproject.toml)
 
 
 def environment(user_templates: Path | None = None) -> Environment:
-    folders = [user_templates] if user_templates else []
-    loaders = [FileSystemLoader(str(folder)) for folder in [*folders, BUNDLED_TEMPLATES]]
+    user = [FileSystemLoader(str(user_templates))] if user_templates else []
     env = Environment(
-        loader=ChoiceLoader(loaders),
+        loader=ChoiceLoader([*user, PackageLoader(BUNDLED_TEMPLATES, ".")]),
         autoescape=select_autoescape(enabled_extensions=("html", "html.j2"), default_for_string=False),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -44,8 +44,22 @@ def environment(user_templates: Path | None = None) -> Environment:
     env.filters["text_fragment"] = text_fragment
     env.filters["markers"] = source_markers
     env.filters["figure_values"] = figure_values
+    env.filters["timeline_parts"] = timeline_parts
+    env.filters["day_label"] = lambda iso: date.fromisoformat(iso).strftime("%a %-d %b %Y")
     env.filters["short_time"] = lambda value: value.strftime("%-d %b %H:%M") if value else "undated"
     return env
+
+
+def timeline_parts(story: Story) -> list[tuple[str, list[TimelineEntry]]]:
+    """The story's dated events not already in its summary, one per day: "When" (up to the day of its newest
+    report, most recent first) and "Next" (after it: what is scheduled)."""
+    told = {s.text for s in story.summary}
+    entries = list({e.iso: e for e in reversed(story.facts.timeline) if e.sentence.text not in told}.values())[::-1]
+    dated = [d.article.published for d in story.articles if d.article.published is not None]
+    today = max(dated).date().isoformat() if dated else None
+    past = [e for e in entries if today is None or e.iso <= today][::-1]
+    future = [e for e in entries if today is not None and e.iso > today]
+    return [(label, items) for label, items in (("When", past), ("Next", future)) if items]
 
 
 def figure_values(number: StoryNumber) -> list[tuple[str, list[Reading]]]:
@@ -161,33 +175,37 @@ def word_total(markdown: str) -> int:
 
 
 def fit_to_budget(brief: Brief, user_templates: Path | None = None) -> str:
-    """The Markdown brief with as many stories in full as `brief.max_words` allows, in reading order; the rest are
-    listed by headline only (`Story.in_full = False`). Returns the Markdown that fits (or the headline-only form
-    when even that exceeds the budget: headlines are never dropped, so nothing is lost)."""
+    """The Markdown brief within `brief.max_words`: as many stories in full as fit, in reading order, the rest by
+    headline only (`Story.in_full = False`); on a day of hundreds of stories, as many headlines as fit, the others
+    counted and left to brief.json (`Story.listed = False`). Returns that Markdown (the smallest form when even no
+    story and no headline fit)."""
     order = reading_order(brief)
-    for story in order:
-        story.in_full = True
-    markdown = render_markdown(brief, user_templates)
-    if brief.max_words is None or word_total(markdown) <= brief.max_words:
-        return markdown
+    rest = [s for s in brief.stories if s not in order]
 
-    def fits(count: int) -> tuple[bool, str]:
+    def render(full: int, listed: int) -> str:
         for rank, story in enumerate(order):
-            story.in_full = rank < count
-        text = render_markdown(brief, user_templates)
-        return word_total(text) <= brief.max_words, text
+            story.in_full = rank < full
+        for rank, story in enumerate([s for s in order if not s.in_full] + rest):
+            story.listed = rank < listed
+        return render_markdown(brief, user_templates)
 
-    low, high = 0, len(order)  # fits(low) is assumed; fits(high) is known to fail
-    best = fits(0)[1]
+    everything = render(len(order), len(brief.stories))
+    if brief.max_words is None or word_total(everything) <= brief.max_words:
+        return everything
+    if word_total(render(0, len(brief.stories))) <= brief.max_words:
+        full = _most_that_fit(len(order), lambda n: word_total(render(n, len(brief.stories))) <= brief.max_words)
+        return render(full, len(brief.stories))
+    listed = _most_that_fit(len(brief.stories), lambda n: word_total(render(0, n)) <= brief.max_words)
+    return render(0, listed)
+
+
+def _most_that_fit(most: int, fits: Callable[[int], bool]) -> int:
+    """The largest n in 0..most-1 with fits(n), by bisection (fits(most) is known false; fits is monotone)."""
+    low, high = 0, most
     while high - low > 1:
         middle = (low + high) // 2
-        ok, text = fits(middle)
-        if ok:
-            low, best = middle, text
-        else:
-            high = middle
-    fits(low)
-    return best
+        low, high = (middle, high) if fits(middle) else (low, middle)
+    return low
 
 
 def render_json(brief: Brief) -> str:

@@ -103,6 +103,14 @@ def test_watchlists_match_whole_phrases_and_entities_through_aliases() -> None:
     assert watch_matches(korean, [watch]) == []
 
 
+def test_a_passing_mention_in_one_report_does_not_file_a_story_under_a_watchlist() -> None:
+    satellite = story("sat", ["Wire", "Courier", "Gazette"], "Radar satellite reaches orbit", FILLER)
+    satellite.articles[2].article.text += " The launch came days after the Orrin flood."
+    assert watch_matches(satellite, [Watchlist("Floods", terms=["Orrin flood"])]) == []
+    satellite.articles[1].article.text += " Its maps will help in an Orrin flood."
+    assert [m.name for m in watch_matches(satellite, [Watchlist("Floods", terms=["Orrin flood"])])] == ["Floods"]
+
+
 def test_a_watchlist_needs_a_name_and_something_to_match() -> None:
     with pytest.raises(ValueError, match="needs at least one"):
         Watchlist("Empty")
@@ -139,6 +147,16 @@ def test_the_budget_keeps_the_top_stories_in_full_and_lists_the_rest() -> None:
         assert s.headline in markdown
     data = json.loads(outputs["brief.json"])
     assert [s["in_full"] for s in data["stories"]] == [s.in_full for s in brief.stories]
+
+
+def test_a_day_of_hundreds_of_stories_lists_what_fits_and_counts_the_rest() -> None:
+    stories = [story(f"s{n:03d}", ["Wire"], f"Headline of story number {n} about the harbour") for n in range(300)]
+    brief = assemble_brief(date(2026, 11, 27), stories, [], max_words=700)
+    markdown = render_all(brief)["brief.md"]
+    assert word_total(markdown) <= 700
+    listed = [s for s in brief.stories if s.listed]
+    assert not any(s.in_full for s in brief.stories) and 10 < len(listed) < 300
+    assert f"… and {300 - len(listed)} more, in brief.json" in markdown
 
 
 def test_summary_sentences_carry_source_markers_and_link_to_the_sentence() -> None:

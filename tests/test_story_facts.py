@@ -9,11 +9,12 @@ from datetime import UTC, datetime
 import pytest
 
 from newsbrief.facts import extract_facts
-from newsbrief.records import Article, ArticleDigest, SourceRef, StoryFacts, StoryNumber, Summary
+from newsbrief.records import Article, ArticleDigest, NumberFact, SourceRef, StoryFacts, StoryNumber, Summary
 from newsbrief.stories.facts import (
     AGREED,
     CHANGED,
     CONFLICT,
+    is_informative,
     iso_start,
     merge_story_facts,
     normalise_quote,
@@ -26,7 +27,7 @@ BULLETIN = """Authorities evacuated 2,100 residents from Harlow Mead on Tuesday 
 
 "We will not let anyone sleep in a flooded house," said Ilse Brannock, director of the Merrow Flood Service. "Every street will be checked by morning."
 
-Water covered 340 homes in the lower town, the council said. About 1,900 evacuated residents stayed in three shelters."""  # noqa: E501
+Water covered 340 homes in the lower town, the council said. About 1,900 evacuated residents stayed in 12 shelters."""  # noqa: E501
 
 COURIER = """The River Merrow flooded Harlow Mead on Tuesday night, and authorities evacuated 2,600 residents from the town.
 
@@ -100,6 +101,15 @@ def test_later_higher_figure_is_a_change(facts: StoryFacts) -> None:
 
 def test_a_figure_one_outlet_gives_is_agreed(facts: StoryFacts) -> None:
     assert number(facts, "shelters").status == AGREED
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "shown"),
+    [("one", 1, False), ("two", 2, False), ("21:14 UTC", 21, False), ("6 a.m.", 6, False), ("7", 7, True),
+     ("12", 12, True), ("eleven", 11, True)],
+)  # fmt: skip
+def test_count_words_under_ten_and_times_of_day_are_not_figures(text: str, value: float, shown: bool) -> None:
+    assert is_informative(NumberFact(text, 0, len(text), kind="CARDINAL", value=value)) is shown
 
 
 def test_timeline_is_dated_deduplicated_and_in_order(facts: StoryFacts) -> None:

@@ -1,29 +1,51 @@
-"""Date expressions resolved to ISO strings against the article's publication date.
+"""Time expressions (TimeML TIMEX3) with their normalised values, resolved against the article's publication date.
 
-spaCy finds DATE expressions; `resolve_date` turns their words into `YYYY-MM-DD`, `YYYY-MM`, `YYYY` or `YYYY-Www`
-depending on how precise they are; a decade becomes an ISO interval of years (`1990/1999`), a quarter and a season
-TimeML's extensions of ISO (`2026-Q3`; `2026-SU`, `-SP`, `-FA`, `-WI`, a winter counted in the year it begins).
-Choosing the year of a season named without one assumes northern-hemisphere seasons.
+Extraction: spaCy's DATE and TIME entities, a range inside one ("1991 to 1997", "April 24 and 25", "the quarter
+ended Sept. 30") split into its dates as TimeML marks them; plus the reference words TimeML marks that spaCy leaves
+out: "now", "currently", "these days" (`PRESENT_REF`), "recently", "the past" (`PAST_REF`), "the future"
+(`FUTURE_REF`).
+
+Values follow TimeML: a DATE is `YYYY-MM-DD`, `YYYY-MM`, `YYYY`, `YYYY-Www` or `YYYY-Www-WE` (a weekend) as precise
+as the words are; a decade an ISO interval of years (`1990/1999`), a century `19XX`, a quarter, half and season
+TimeML's extensions of ISO (`2026-Q3`, `2026-H1`; `2026-SU`, `-SP`, `-FA`, `-WI`, a winter counted in the year it
+begins); a TIME `YYYY-MM-DDTHH:MM` or a part of a day (`...TMO`, `TAF`, `TEV`, `TNI`); a DURATION `P3M`, `PT2H`,
+`PXY` for "several years"; a SET its period (`P1D` for "daily"). Seasons named without a year assume the northern
+hemisphere.
 
 Expressions without a year or relative ones ("last month", "on Monday") need the publication date and the tense of
 the clause: in news, a bare weekday in a past-tense clause is the most recent such day up to the publication day, in
 a future clause the next one from it. Plans, forecasts and modals look ahead ("talks scheduled for Friday", "could
 fall by the spring"); reported "would" looks ahead of the saying, which may precede publication, so a month and day
-there take the nearest year. What cannot be resolved keeps its words with `iso = None`.
+there take the nearest year. A month (and day) whose tense-chosen year lies more than `NEAR_DAYS` from publication
+takes the nearest year instead: news names a date without its year when it is close ("payable Dec. 1" in a
+past-tense clause late in October). Anaphoric expressions take TimeML's reference time, the latest date the article
+has named: "that year", "the following year", "the quarter"; a comparison a year back ("a year earlier", "the
+year-ago quarter", "the 1988 period") keeps the granularity of the period being reported, a quarter when the
+article has named one. What cannot be resolved keeps its words with `iso = None`.
+
+Data seen: the rules follow the TimeML 1.2 / TIMEX3 guidelines. `NEAR_DAYS` was chosen by 5-fold cross-validation
+over the articles of TempEval-3's TimeBank+AQUAINT dev file (`bench/dates_eval.py --cv`). The reference-word list,
+the quarter comparisons, range splitting and the nearest-year rule were written after reading errors on that file.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from spacy.tokens import Token
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
 
+from newsbrief.facts.numbers import parse_value
 from newsbrief.facts.parse import Parsed
 from newsbrief.records import DateFact
 
 PAST, PRESENT, FUTURE = "past", "present", "future"
 FUTURE_IN_PAST = "future-in-past"  # "said it would ...": later than the saying, which may be before publication
+DATE, TIME, DURATION, SET = "DATE", "TIME", "DURATION", "SET"
+NEAR_DAYS = 250  # see the module docstring; chosen by cross-validation
 MONTHS = {
     name: i
     for i, names in enumerate(
@@ -46,35 +68,38 @@ MONTHS = {
     for name in names
 }
 WEEKDAYS = {name: i for i, name in enumerate("monday tuesday wednesday thursday friday saturday sunday".split())}
-SMALL_NUMBERS = {
-    word: i
-    for i, word in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-        "seventeen eighteen nineteen twenty".split()
-    )
-} | {"a": 1, "an": 1, "a couple of": 2, "several": None, "a few": None}
 _MONTH = r"(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
-_YEAR = r"((?:1[89]|20|21)\d{2})"
-_ISO = re.compile(r"\b" + _YEAR + r"-(\d{1,2})-(\d{1,2})\b")
-_SLASHED = re.compile(r"\b(\d{1,2})/(\d{1,2})/" + _YEAR + r"\b")
+_YEAR = r"((?:1[0-9]|20|21)\d{2})"
+_ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
+_SLASHED = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
 _MONTH_DAY = re.compile(r"\b" + _MONTH + r"\s+" + _DAY + r"\b(?:,?\s+" + _YEAR + r"\b)?")
 _DAY_MONTH = re.compile(r"\b" + _DAY + r"\s+(?:of\s+)?" + _MONTH + r"(?:,?\s+" + _YEAR + r"\b)?")
 _MONTH_YEAR = re.compile(r"\b" + _MONTH + r",?\s+(?:of\s+)?" + _YEAR + r"\b")
+_MONTH_RELATIVE_YEAR = re.compile(r"\b" + _MONTH + r"\s+(?:of\s+)?(last|this|next)\s+year\b")
 _MONTH_ONLY = re.compile(
-    r"^(?:(last|this|next|early|late|mid|in|since|until|by)[\s-]+)?(?:early\s+|late\s+)?" + _MONTH + r"$"
+    r"^(?:(last|this|next|early|late|mid|in|since|until|by|the end of|the start of|the beginning of|the middle of)"
+    r"\s+)?(?:(?:early|late|mid)\s+)?" + _MONTH + r"$"
 )
-_YEAR_ONLY = re.compile(r"^(?:(?:in|the year|since|by|until|early|late|mid)[\s-]+)?" + _YEAR + r"$")
+_YEAR_ONLY = re.compile(r"^(?:(?:in|the year|since|by|until|early|late|mid|fiscal|calendar|both)\s+)*" + _YEAR + r"$")
 _WEEKDAY = re.compile(r"\b(?:(last|next|this|past)\s+)?(" + "|".join(WEEKDAYS) + r")\b")
 _RELATIVE = re.compile(r"\b(?:(last|this|next|past|previous|coming)\s+)(week|month|year)\b")
-_AGO = re.compile(r"\b(\d+|" + "|".join(k for k in SMALL_NUMBERS if k) + r")\s+(day|week|month|year)s?\s+ago\b")
+_COUNT_WORDS = r"\d+|a couple of|a few|several|few|many|an?|[a-z]+(?:\s[a-z]+)?"
+_AGO = re.compile(r"\b(" + _COUNT_WORDS + r")\s+(day|week|month|year|decade)s?\s+ago\b")
 _FUTURE_AUX = frozenset({"will", "'ll", "shall", "wo", "going"})
 # "the 1990s", "the '90s", "the late 90s"; a bare "20s" is more often an age ("in her 20s") and is left alone
-_DECADE = re.compile(r"(?:\b((?:1[89]|20)\d0)|'(\d0)|\bthe\s+(?:(?:early|mid|late)[\s-]+)?(\d0))s\b")
+_DECADE = re.compile(r"(?:\b((?:1[89]|20)\d0)|'(\d0)|\bthe\s+(?:(?:early|mid|late)\s+)?(\d0))s\b")
+_DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7,
+                 "eighties": 8, "nineties": 9}  # fmt: skip
+_DECADE_NAMED = re.compile(r"\bthe\s+(?:(?:early|mid|late)\s+)?(" + "|".join(_DECADE_WORDS) + r")\b")
 _ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+_CENTURY = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\s+century\b")
 _QUARTER = re.compile(
-    r"\b(?:(" + "|".join(_ORDINALS) + r")\s+quarter|q([1-4]))\b(?:,?\s+(?:of\s+)?(?:fiscal\s+)?" + _YEAR + r"\b)?"
+    r"\b(?:(" + "|".join(_ORDINALS) + r")\s+(?:fiscal\s+)?quarter|q([1-4]))\b"
+    r"(?:,?\s+(?:of\s+)?(?:fiscal\s+)?" + _YEAR + r"\b)?"
 )
+_YEAR_FIRST = re.compile(r"\b" + _YEAR + r"(?:'s)?\s+(?:fiscal\s+)?(?:" + "|".join(_ORDINALS) + r"|q[1-4])\b")
+_HALF = re.compile(r"\b(first|second|last)\s+half\b(?:\s+of\s+" + _YEAR + r")?")
 _RELATIVE_QUARTER = re.compile(r"\b(last|this|next|past|previous|coming)\s+quarter\b")
 SEASONS = {"spring": ("SP", 3), "summer": ("SU", 6), "autumn": ("FA", 9), "fall": ("FA", 9), "winter": ("WI", 12)}
 _SEASON = re.compile(
@@ -82,6 +107,86 @@ _SEASON = re.compile(
 )
 _BACK = frozenset({"last", "past", "previous"})
 _AHEAD = frozenset({"next", "coming"})
+# TimeML's reference words: the present, the past or the future as such, with no calendar value
+_REFERENCE = {
+    "PRESENT_REF": r"(?:right\s+)?now|currently|these\s+days|nowadays|at\s+present|at\s+the\s+moment",
+    "PAST_REF": r"recently|lately|the\s+(?:recent\s+)?past",
+    "FUTURE_REF": r"the\s+(?:near\s+|distant\s+)?future",
+}
+_REFERENCE_WORDS = re.compile(r"\b(?:" + "|".join(_REFERENCE.values()) + r")\b", re.IGNORECASE)
+# a year back from the period being reported: "a year earlier", "the year-ago quarter", "last year's period"
+_YEAR_BACK = re.compile(
+    r"^(?:the\s+|a\s+)?(?:(?:a|one)\s+year\s+(?:ago|earlier|before)|year\s+(?:ago|earlier))"
+    r"(?:\s+(?:quarter|period|results?|figures?))?$"
+    r"|^(?:the\s+)?(?:same|corresponding|comparable)\s+(?:quarter|period)\s+(?:a\s+year\s+(?:ago|earlier)|last\s+year)$"
+    r"|^last\s+year's\s+(?:quarter|period)$"
+)
+_PERIOD_OF_YEAR = re.compile(r"^(?:the\s+)?" + _YEAR + r"(?:'s)?\s+(?:fiscal\s+)?(?:quarter|period)$")
+_THE_QUARTER = re.compile(
+    r"^(?:the\s+|this\s+|that\s+)?(?:latest\s+|most\s+recent\s+|same\s+|current\s+)?(quarter|period)$"
+)
+_THAT_YEAR = {
+    "that year": 0, "the same year": 0, "the following year": 1, "the next year": 1, "the year after": 1,
+    "the previous year": -1, "the preceding year": -1, "the prior year": -1, "the year before": -1,
+}  # fmt: skip
+_THIS_YEAR = re.compile(
+    r"^(?:the\s+|this\s+)?(?:(?:current|full|whole|entire|same)\s+)?(?:fiscal\s+|calendar\s+)?year(?:\s+to\s+date)?$"
+)
+_PARTS_OF_DAY = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "tonight": "NI",
+                 "overnight": "NI"}  # fmt: skip
+_PART_OF_DAY = re.compile(r"\b(" + "|".join(_PARTS_OF_DAY) + r")\b")
+_CLOCK = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*([ap])\.?\s?m\b\.?|\b(noon|midday|midnight)\b")
+_SET_WORDS = {"daily": "P1D", "nightly": "P1D", "weekly": "P1W", "monthly": "P1M", "quarterly": "P1Q",
+              "annually": "P1Y", "yearly": "P1Y"}  # fmt: skip
+_SET_EVERY = re.compile(r"^(?:every|each|per|a)\s+(?:(\w+)\s+)?(day|week|month|quarter|year)s?$")
+_SET_WEEKDAY = re.compile(r"^(?:every|each)\s+(" + "|".join(WEEKDAYS) + r")s?$")
+_UNIT_CODES = {"second": "TS", "minute": "TM", "hour": "TH", "day": "D", "week": "W", "month": "M", "quarter": "Q",
+               "year": "Y", "decade": "DE", "century": "CE"}  # fmt: skip
+_UNIT = r"(second|minute|hour|day|week|month|quarter|year|decade|centur(?:y|ie))s?"
+_DURATION = re.compile(
+    r"^(?:(?:the|for|over|within|in|about|nearly|almost|more than|less than|at least|up to|some|around|roughly|"
+    r"just|only|past|last|next|coming|first|previous|following|latest|another|further|no more than|at most|under|"
+    r"more|additional|full|consecutive|straight)\s+)*"
+    r"("
+    + _COUNT_WORDS
+    + r")?\s*(?:(?:more|additional|full|consecutive|straight)\s+)?"
+    + _UNIT
+    + r"(?:\s+(?:old|long|ahead))?$"
+)
+_VAGUE_COUNTS = frozenset({"a few", "few", "several", "many", "recent", "the", "some", "coming"})
+_RANGE_SPLIT = re.compile(
+    r"\s+(?:to|through|thru|until|till|and|or)\s+|\s*[-\u2013\u2014]\s*(?=\d)|(?<=\d{4}),\s+(?=\d{4}\b)"
+)
+_ENDED = re.compile(r"\s+(?:that\s+|which\s+)?(?:ended|ending|ends)\s+(?=\w)")
+_DATE_WORD = re.compile(r"\d|\b(?:" + "|".join([*MONTHS, *WEEKDAYS]) + r"|today|yesterday|tomorrow)\b")
+_YEAR_WORDS = re.compile(
+    r"^(?:the\s+year\s+|in\s+)?((?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+    r"seventeen|eighteen|nineteen|twenty)\s+[a-z -]+|two\s+thousand(?:\s+[a-z -]+)?)$"
+)
+
+
+@dataclass
+class Timex:
+    """A resolved expression: its TimeML type and value (None when it cannot be pinned down); `anaphoric` when the
+    value was read off the reference time, so that it does not become the reference time itself."""
+
+    kind: str
+    value: str | None
+    anaphoric: bool = False
+
+
+@dataclass
+class Anchor:
+    """TimeML's reference time: the year and the quarter of the latest date the article has named."""
+
+    year: int | None = None
+    quarter: tuple[int, int] | None = None
+
+    def update(self, value: str | None) -> None:
+        if value and (m := re.match(r"(\d{4})(?:-Q([1-4]))?(?:$|-)", value)):
+            self.year = int(m.group(1))
+            if m.group(2):
+                self.quarter = (self.year, int(m.group(2)))
 
 
 def _iso_week(day: date) -> str:
@@ -101,107 +206,278 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
         return None
 
 
-def _pick_year(month: int, day: int | None, ref: date, tense: str) -> int:
+def _pick_year(month: int, day: int | None, ref: date, tense: str, near_days: int = NEAR_DAYS) -> int:
     """Year of a month(-day) named without one: the latest up to `ref` in the past, the next from it in the future,
-    the nearest otherwise."""
+    the nearest otherwise, and the nearest whenever the tense's choice lies more than `near_days` away."""
     probe_day = day or 1
     candidates = [y for y in (ref.year - 1, ref.year, ref.year + 1) if _safe_date(y, month, probe_day)]
-    probe = {y: date(y, month, probe_day) for y in candidates}
     if day is None:  # compare months, not days
-        probe = {y: date(y, month, 1) for y in candidates}
         ref = ref.replace(day=1)
+    probe = {y: date(y, month, probe_day) for y in candidates}
+    nearest = min(candidates, key=lambda y: abs((probe[y] - ref).days), default=ref.year)
     if tense == PAST:
-        return max((y for y in candidates if probe[y] <= ref), default=ref.year)
-    if tense == FUTURE:
-        return min((y for y in candidates if probe[y] >= ref), default=ref.year)
-    return min(candidates, key=lambda y: abs((probe[y] - ref).days), default=ref.year)
+        chosen = max((y for y in candidates if probe[y] <= ref), default=ref.year)
+    elif tense == FUTURE:
+        chosen = min((y for y in candidates if probe[y] >= ref), default=ref.year)
+    else:
+        return nearest
+    return chosen if chosen in probe and abs((probe[chosen] - ref).days) <= near_days else nearest
 
 
-def resolve_date(expression: str, published: date | datetime | None, tense: str = PAST) -> str | None:
-    """ISO form of a date expression, or None when it cannot be pinned down (see the module docstring)."""
-    words = " ".join(expression.casefold().replace("’", "'").split())
+def _count(words: str | None) -> int | None:
+    """A count written in digits or words ("24", "twenty four", "a couple of"); None when vague or not a count."""
+    if words is None or words in ("a", "an"):
+        return 1
+    if words == "a couple of":
+        return 2
+    value = parse_value(words)
+    return int(value) if value is not None and value == int(value) and value > 0 else None
+
+
+def resolve_date(
+    expression: str, published: date | datetime | None, tense: str = PAST, near_days: int = NEAR_DAYS
+) -> str | None:
+    """TimeML value of a time expression, or None when it cannot be pinned down (see the module docstring)."""
+    return resolve_timex(expression, published, tense, near_days=near_days).value
+
+
+def resolve_timex(
+    expression: str,
+    published: date | datetime | None,
+    tense: str = PAST,
+    anchor: Anchor | None = None,
+    near_days: int = NEAR_DAYS,
+) -> Timex:
+    """Type and TimeML value of a time expression; `anchor` is the reference time for anaphoric ones."""
+    words = " ".join(re.sub(r"(?<=[a-z])-(?=[a-z])", " ", expression.casefold().replace("’", "'")).split())
+    words = words.removesuffix("'s").removesuffix("'")  # "the quarter's loss", "the 1990s' boom"
     ref = published.date() if isinstance(published, datetime) else published
+    try:
+        return _resolve(words, ref, tense, anchor or Anchor(), near_days)
+    except (OverflowError, ValueError):  # a publication date at the edge of the calendar ("year 9999")
+        return Timex(DATE, None)
+
+
+def _resolve(words: str, ref: date | None, tense: str, anchor: Anchor, near_days: int) -> Timex:
+    for value, pattern in _REFERENCE.items():
+        if re.fullmatch(r"(?:in\s+|for\s+|until\s+|by\s+)?(?:" + pattern + ")", words):
+            return Timex(DATE, value)
+    if timex := _resolve_set(words):
+        return timex
+    if (_CLOCK.search(words) or _PART_OF_DAY.search(words)) and (timex := _resolve_time(words, ref, tense)):
+        return timex
+    if timex := _resolve_anaphoric(words, ref, anchor):
+        return timex
+    if value := _resolve_absolute(words, ref, tense, near_days):
+        return Timex(DATE, value)
+    if timex := _resolve_duration(words):
+        return timex
+    return Timex(DATE, _resolve_relative(words, ref, tense, near_days) if ref is not None else None)
+
+
+def _resolve_set(words: str) -> Timex | None:
+    """ "daily", "every month", "each Thursday", "twice a year" as TimeML SETs."""
+    if words in _SET_WORDS:
+        return Timex(SET, _SET_WORDS[words])
+    if m := _SET_WEEKDAY.match(words):
+        return Timex(SET, f"XXXX-WXX-{WEEKDAYS[m.group(1)] + 1}")
+    if (m := _SET_EVERY.match(words)) and (count := _count(m.group(1))):
+        return Timex(SET, f"P{count}{_UNIT_CODES[m.group(2)]}")
+    return None
+
+
+def _resolve_time(words: str, ref: date | None, tense: str) -> Timex | None:
+    """A clock time or part of a day on the day the rest of the words name ("10 p.m. Wednesday", "this morning",
+    "last night"); the publication day when they name none."""
+    day_words = _CLOCK.sub(" ", _PART_OF_DAY.sub(" ", words))
+    day_words = " ".join(
+        w
+        for w in day_words.split()
+        if w
+        not in ("this", "the", "at", "on", "about", "around", "est", "edt", "gmt", "local", "time", "late", "early")
+    )
+    night = re.search(r"\b(?:last|yester)\s*night\b", words)
+    if night:
+        day_words = "yesterday"
+    if not day_words:
+        day_value = ref.isoformat() if ref else None
+    else:
+        day_value = _resolve_absolute(day_words, ref, tense, NEAR_DAYS) or (
+            _resolve_relative(day_words, ref, tense, NEAR_DAYS) if ref else None
+        )
+        if day_value is None or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day_value):
+            return None
+    if m := _CLOCK.search(words):
+        if m.group(4):
+            hour, minute = (0 if m.group(4) == "midnight" else 12), 0
+        else:
+            hour, minute = int(m.group(1)) % 12 + (12 if m.group(3) == "p" else 0), int(m.group(2) or 0)
+            if int(m.group(1)) > 12 or minute > 59:
+                return Timex(TIME, None)
+        clock = f"{hour:02d}:{minute:02d}"
+    else:
+        clock = _PARTS_OF_DAY[_PART_OF_DAY.search(words).group(1)]  # type: ignore[union-attr]
+    return Timex(TIME, f"{day_value}T{clock}" if day_value else None)
+
+
+def _resolve_anaphoric(words: str, ref: date | None, anchor: Anchor) -> Timex | None:
+    """Expressions read off the reference time: "a year earlier", "the 1988 period", "the quarter", "that year"."""
+    if _YEAR_BACK.match(words):
+        if anchor.quarter:
+            return Timex(DATE, f"{anchor.quarter[0] - 1}-Q{anchor.quarter[1]}", anaphoric=True)
+        return Timex(DATE, f"{ref.year - 1:04d}" if ref else None, anaphoric=True)
+    if re.search(r"\byear (?:ago|earlier)\b", words) and (m := _QUARTER.search(words)) and ref is not None:
+        quarter = _ORDINALS[m.group(1)] if m.group(1) else int(m.group(2))  # "the year-ago third quarter"
+        year = anchor.quarter[0] if anchor.quarter else _pick_year(3 * quarter - 2, None, ref, PAST)
+        return Timex(DATE, f"{year - 1}-Q{quarter}", anaphoric=True)
+    if (m := _PERIOD_OF_YEAR.match(words)) and anchor.quarter:
+        return Timex(DATE, f"{m.group(1)}-Q{anchor.quarter[1]}", anaphoric=True)
+    if _THE_QUARTER.match(words) and words not in ("period", "the period"):
+        if anchor.quarter:
+            return Timex(DATE, f"{anchor.quarter[0]}-Q{anchor.quarter[1]}", anaphoric=True)
+        return None
+    if words in _THAT_YEAR:
+        year = anchor.year if anchor.year is not None else None
+        return Timex(DATE, f"{year + _THAT_YEAR[words]:04d}" if year is not None else None, anaphoric=True)
+    if _THIS_YEAR.match(words) and not words.startswith("the year to"):
+        return Timex(DATE, f"{ref.year:04d}" if ref else None)
+    return None
+
+
+def _resolve_absolute(words: str, ref: date | None, tense: str, near_days: int) -> str | None:
+    """Calendar dates, months, years (in digits or words), decades, centuries, quarters, halves and seasons."""
     if m := _ISO.search(words):
         day = _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        return day.isoformat() if day else None
+        return day.isoformat() if day and day.year >= 1000 else None
     if m := _SLASHED.search(words):
         day = _safe_date(int(m.group(3)), int(m.group(1)), int(m.group(2)))
-        return day.isoformat() if day else None
+        return day.isoformat() if day and day.year >= 1000 else None
     for pattern, month_group, day_group in ((_MONTH_DAY, 1, 2), (_DAY_MONTH, 2, 1)):
         if m := pattern.search(words):
             month, day_of = MONTHS[m.group(month_group)], int(m.group(day_group))
             if m.group(3):
                 year = int(m.group(3))
             elif ref is not None and _safe_date(2024, month, day_of):
-                year = _pick_year(month, day_of, ref, tense)
+                year = _pick_year(month, day_of, ref, tense, near_days)
             else:
                 return None
             day = _safe_date(year, month, day_of)
             return day.isoformat() if day else None
     if m := _MONTH_YEAR.search(words):
         return f"{int(m.group(2)):04d}-{MONTHS[m.group(1)]:02d}"
-    if period := _resolve_period(words, ref, tense):
+    if ref is not None and (m := _MONTH_RELATIVE_YEAR.search(words)):  # "June last year"
+        return f"{ref.year + {'last': -1, 'this': 0, 'next': 1}[m.group(2)]:04d}-{MONTHS[m.group(1)]:02d}"
+    if period := _resolve_period(words, ref, tense, near_days):
         return period
     if m := _YEAR_ONLY.match(words):
         return m.group(1)
-    if ref is None:
+    if m := _YEAR_WORDS.match(words):
+        return _year_in_words(m.group(1))
+    return None
+
+
+def _year_in_words(words: str) -> str | None:
+    """ "nineteen ninety-eight" -> 1998, "two thousand and one" -> 2001; None for anything that is not a year."""
+    first, _, rest = words.replace("-", " ").partition(" ")
+    if first == "two" and rest.startswith("thousand"):
+        value = parse_value(words)
+        return f"{int(value)}" if value is not None and 2000 <= value < 2100 else None
+    century, tail = parse_value(first), parse_value(rest) if rest != "hundred" else 0
+    if century is None or tail is None or not 10 <= century <= 20 or not 0 <= tail < 100:
         return None
-    return _resolve_relative(words, ref, tense)
+    return f"{int(century * 100 + tail)}"
 
 
-def _resolve_relative(words: str, ref: date, tense: str) -> str | None:
+def _resolve_duration(words: str) -> Timex | None:
+    """ "three years", "the past six months", "a few days", "10-hour", "recent weeks" as TimeML DURATIONs; `X` for
+    a count that is not given."""
+    m = _DURATION.match(words)
+    if not m or (m.group(1) is None and not words.startswith(("the ", "recent ", "coming "))):
+        return None
+    unit = "century" if m.group(2).startswith("centur") else m.group(2)
+    plural = not re.search(r"\b" + unit + r"(?:\s+(?:old|long|ahead))?$", words)
+    count_words = m.group(1) or ""
+    if count_words in _VAGUE_COUNTS or not count_words:
+        count = "X" if plural else "1"
+    else:
+        number = _count(count_words)
+        if number is None:
+            return None
+        count = str(number)
+    code = _UNIT_CODES[unit]
+    return Timex(DURATION, f"PT{count}{code[1]}" if code.startswith("T") else f"P{count}{code}")
+
+
+def _resolve_relative(words: str, ref: date, tense: str, near_days: int) -> str | None:
     if m := _MONTH_ONLY.match(words):
         modifier, month = m.group(1), MONTHS[m.group(2)]
         if modifier == "last":
             tense = PAST
         elif modifier == "next":
             tense = FUTURE
-        year = _pick_year(month, None, ref, tense)
+        year = _pick_year(month, None, ref, tense, near_days)
         if modifier == "last" and month == ref.month:
             year -= 1
         if modifier == "next" and month == ref.month:
             year += 1
         return f"{year:04d}-{month:02d}"
-    offsets = {"today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0, "this evening": 0}
-    offsets |= {"yesterday": -1, "tomorrow": 1, "the day before yesterday": -2, "the day after tomorrow": 2}
+    offsets = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1, "the day before yesterday": -2}
+    offsets |= {"the day after tomorrow": 2}
     for phrase, shift in sorted(offsets.items(), key=lambda kv: -len(kv[0])):
         if re.search(r"\b" + phrase + r"\b", words):
             return (ref + timedelta(days=shift)).isoformat()
     if m := _AGO.search(words):
-        count = int(m.group(1)) if m.group(1).isdigit() else SMALL_NUMBERS.get(m.group(1))
-        return None if count is None else _step(ref, m.group(2), -count)
+        count = _count(m.group(1))
+        return _step(ref, m.group(2), -count) if count else "PAST_REF"
     if m := _WEEKDAY.search(words):
         return _weekday(ref, WEEKDAYS[m.group(2)], m.group(1), tense).isoformat()
+    if m := re.search(r"\b(?:(last|this|next|past|coming)\s+|the\s+)weekend\b", words):
+        step = -1 if m.group(1) in _BACK else 1 if m.group(1) in _AHEAD else 0
+        saturday = ref - timedelta(days=(ref.weekday() - 5) % 7) if tense == PAST else ref
+        return _iso_week(saturday + timedelta(weeks=step)) + "-WE"
     if m := _RELATIVE.search(words):
         step = {"last": -1, "past": -1, "previous": -1, "this": 0, "next": 1, "coming": 1}[m.group(1)]
         if m.group(1) == "past" and m.group(2) == "week":  # "the past week": the days just before, this week
             step = 0
         return _step(ref, m.group(2), step)
-    if re.search(r"\b(?:earlier|later) this (week|month|year)\b", words):
-        return _step(ref, re.search(r"(week|month|year)\b", words).group(1), 0)  # type: ignore[union-attr]
+    if m := re.search(r"\b(?:earlier|later|so far) this (week|month|year)\b", words):
+        return _step(ref, m.group(1), 0)
     return None
 
 
-def _resolve_period(words: str, ref: date | None, tense: str) -> str | None:
-    """Decades, quarters and seasons (see the module docstring); None when none is named or it cannot be placed."""
-    if m := _DECADE.search(words):
-        if m.group(1):
-            start = int(m.group(1))
+def _resolve_period(words: str, ref: date | None, tense: str, near_days: int) -> str | None:
+    """Decades, centuries, quarters, halves and seasons; None when none is named or it cannot be placed."""
+    decade = _DECADE.search(words)
+    named = _DECADE_NAMED.search(words)
+    if decade or named:
+        if decade and decade.group(1):
+            start = int(decade.group(1))
         elif ref is None:
             return None
-        else:  # "the '90s": the latest such decade that has begun by the publication year
-            tens = int(m.group(2) or m.group(3))
+        else:  # "the '90s", "the nineties": the latest such decade that has begun by the publication year
+            tens = 10 * _DECADE_WORDS[named.group(1)] if named else int(decade.group(2) or decade.group(3))  # type: ignore[union-attr]
             start = max(y for y in (1900 + tens, 2000 + tens) if y <= ref.year or y < 2000)
         return f"{start}/{start + 9}"
+    if m := _CENTURY.search(words):
+        return f"{int(m.group(1)) - 1:02d}XX" if 0 < int(m.group(1)) <= 22 else None
     if m := _QUARTER.search(words):
         quarter = _ORDINALS[m.group(1)] if m.group(1) else int(m.group(2))
+        if year_first := _YEAR_FIRST.search(words):
+            return f"{year_first.group(1)}-Q{quarter}"
         if m.group(3):
             return f"{m.group(3)}-Q{quarter}"
-        return f"{_pick_year(3 * quarter - 2, None, ref, tense)}-Q{quarter}" if ref else None
+        # a quarter lies ahead while it has not ended, behind once it has begun
+        month = 3 * quarter if tense in (FUTURE, FUTURE_IN_PAST) else 3 * quarter - 2
+        return f"{_pick_year(month, None, ref, tense, near_days)}-Q{quarter}" if ref else None
     if ref is not None and (m := _RELATIVE_QUARTER.search(words)):
         step = -1 if m.group(1) in _BACK else 1 if m.group(1) in _AHEAD else 0
         index = ref.year * 4 + (ref.month - 1) // 3 + step
         return f"{index // 4}-Q{index % 4 + 1}"
+    if m := _HALF.search(words):
+        half = 1 if m.group(1) == "first" else 2
+        if m.group(2):
+            return f"{m.group(2)}-H{half}"
+        return f"{_pick_year(6 * half - 5, None, ref, tense, near_days)}-H{half}" if ref else None
     if m := _SEASON.search(words):
         code, first_month = SEASONS[m.group(2)]
         if m.group(3):
@@ -231,6 +507,8 @@ def _step(ref: date, unit: str, count: int) -> str:
     if unit == "month":
         year, month = _shift_months(ref, count)
         return f"{year:04d}-{month:02d}"
+    if unit == "decade":
+        count *= 10
     return f"{ref.year + count:04d}"
 
 
@@ -288,15 +566,87 @@ def clause_tense(token: Token) -> str:
     return PAST
 
 
-def extract_dates(parsed: Parsed) -> list[DateFact]:
-    """Every DATE expression spaCy finds, with its ISO value where it resolves and its sentence."""
-    published = parsed.article.published
-    facts = []
+def _parts(text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, words to resolve) of each date in one entity: "the quarter ended Sept. 30" is a quarter and a day
+    (the quarter named by the day's month), "1991 to 1997" two years, "April 24 and 25" two days of April."""
+    pieces: list[tuple[int, int]] = []
+    ended = _ENDED.search(text)
+    bounds = [(0, ended.start()), (ended.end(), len(text))] if ended else [(0, len(text))]
+    for start, end in bounds:
+        cuts = [(m.start(), m.end()) for m in _RANGE_SPLIT.finditer(text, start, end)]
+        edges = [start, *(x for cut in cuts for x in cut), end]
+        split = list(zip(edges[::2], edges[1::2], strict=True))
+        pieces += split if len(split) > 1 and all(_DATE_WORD.search(text[a:b]) for a, b in split) else [(start, end)]
+    month = year = None
+    for start, end in pieces:
+        lead = re.match(r"(?:between|from)\s+", text[start:end], re.IGNORECASE)
+        start += lead.end() if lead else 0
+        words = text[start:end]
+        if found := _MONTH_DAY.search(words.casefold()):
+            month, year = found.group(1), found.group(3)
+        elif month and re.fullmatch(r"\d{1,2}(?:st|nd|rd|th)?", words):
+            words = f"{month} {words}" + (f", {year}" if year else "")
+        if ended and start < ended.start():
+            words = _period_ending(words, text[ended.end() :])
+        if end > start:
+            yield start, end, words
+
+
+def _period_ending(period: str, end_date: str) -> str:
+    """Words for a period by its end date: "the quarter" ended Sept. 30, 1989 -> "third quarter of 1989"."""
+    year = re.search(_YEAR, end_date)
+    month = re.search(r"\b" + _MONTH, end_date.casefold())
+    lowered = period.casefold()
+    if "quarter" in lowered and not _QUARTER.search(lowered) and month:
+        ordinal = ("first", "second", "third", "fourth")[(MONTHS[month.group(1)] - 1) // 3]
+        lowered = f"{ordinal} quarter"
+    if not year or _YEAR_FIRST.search(lowered) or re.search(_YEAR, lowered):
+        return lowered
+    if "quarter" in lowered or "half" in lowered:
+        return f"{lowered} of {year.group(1)}"
+    return year.group(1) if _THIS_YEAR.match(lowered) else lowered
+
+
+def _candidates(parsed: Parsed) -> list[tuple[int, int, str, Token]]:
+    """(start, end, words, a token whose clause gives the tense) of every time expression, in text order."""
+    found = []
     for offset, doc in parsed.chunks:
         for ent in doc.ents:
-            if ent.label_ != "DATE":
-                continue
-            start, end = offset + ent.start_char, offset + ent.end_char
-            iso = resolve_date(ent.text, published, clause_tense(ent.root))
-            facts.append(DateFact(ent.text, start, end, iso=iso, sentence=parsed.sentence_at(start)))
+            if ent.label_ in ("DATE", "TIME") and not _not_a_time(ent):
+                base = offset + ent.start_char
+                found += [(base + start, base + end, words, ent.root) for start, end, words in _parts(ent.text)]
+        found += _reference_words(doc, offset)
+    return sorted(found, key=lambda c: (c[0], c[1]))
+
+
+def _not_a_time(ent: SpacySpan) -> bool:
+    """An age ("52", "a 6-year-old", "52 years old") or a describing adjective ("quarterly dividend"): spaCy marks
+    them DATE, TimeML does not mark them at all."""
+    words = ent.text.casefold()
+    if re.fullmatch(r"\d{1,3}", words) or re.search(r"\byears?[\s-]+old\b", words):
+        return True
+    return len(ent) == 1 and ent.root.dep_ == "amod" and words in _SET_WORDS | {"annual": ""}
+
+
+def _reference_words(doc: Doc, offset: int) -> list[tuple[int, int, str, Token]]:
+    """ "now", "currently", "recently", "the future" that no entity covers."""
+    found = []
+    for m in _REFERENCE_WORDS.finditer(doc.text):
+        span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        if span is not None and not any(t.ent_type_ for t in span):
+            found.append((offset + m.start(), offset + m.end(), m.group(0), span.root))
+    return found
+
+
+def extract_dates(parsed: Parsed, near_days: int = NEAR_DAYS) -> list[DateFact]:
+    """Every time expression with its TimeML type and value where it resolves, and its sentence."""
+    published = parsed.article.published
+    anchor = Anchor()
+    facts = []
+    for start, end, words, token in _candidates(parsed):
+        timex = resolve_timex(words, published, clause_tense(token), anchor, near_days)
+        if timex.kind == DATE and not timex.anaphoric:
+            anchor.update(timex.value)
+        text = parsed.text[start:end]
+        facts.append(DateFact(text, start, end, iso=timex.value, sentence=parsed.sentence_at(start), kind=timex.kind))
     return facts

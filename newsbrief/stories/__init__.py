@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import numpy as np
 
@@ -24,6 +24,7 @@ from newsbrief.summarise.multidoc import StorySummaryOptions, summarise_stories
 __all__ = ["StoryOptions", "Watchlist", "build_stories", "story_id"]
 
 HEADLINE_CHARS = 140
+HEADLINE_WINDOW = timedelta(hours=24)  # a headline comes from the story's last day of reports
 
 
 @dataclass
@@ -106,10 +107,11 @@ def _with_source(sentence: SummarySentence, source: str) -> SummarySentence:
 
 
 def _headlines(stories: list[list[ArticleDigest]], summaries: list[list[SummarySentence]]) -> list[tuple[str, str]]:
-    """(headline, article id) per story: the outlet title closest to the story's other titles in meaning (the most
-    representative one). A story with no real title is named by its first summary sentence, never by a sentence
-    picked for position alone (a made-up title is the article's first sentence, often a dateline or attribution)."""
-    titled = [[d for d in story if d.article.title and UNTITLED not in d.article.flags] for story in stories]
+    """(headline, article id) per story: of the titles of its last day (`_latest`), the one closest to the others in
+    meaning (the most representative). A story with no real title is named by its first summary sentence, never by
+    a sentence picked for position alone (a made-up title is the article's first sentence, often a dateline or an
+    attribution)."""
+    titled = [_latest([d for d in story if d.article.title and UNTITLED not in d.article.flags]) for story in stories]
     vectors = iter(encode([d.article.title for story in titled if len(story) > 1 for d in story]))
     result = []
     for story, candidates, summary in zip(stories, titled, summaries, strict=True):
@@ -125,6 +127,16 @@ def _headlines(stories: list[list[ArticleDigest]], summaries: list[list[SummaryS
             continue
         result.append((chosen.article.title, chosen.article.id))
     return result
+
+
+def _latest(digests: list[ArticleDigest]) -> list[ArticleDigest]:
+    """The digests published within HEADLINE_HOURS of the newest dated one (all when none is dated): a running
+    story's headline says where it stands now, not how it began."""
+    dated = [d.article.published for d in digests if d.article.published is not None]
+    if not dated:
+        return digests
+    newest = max(dated)
+    return [d for d in digests if d.article.published and newest - d.article.published <= HEADLINE_WINDOW]
 
 
 def _shorten(text: str) -> str:

@@ -61,11 +61,13 @@ from newsbrief.records import (
 SAME_MATTER = 0.6  # MiniLM cosine at which two outlets' sentences report the same quantity or event
 SAME_TIME = timedelta(hours=3)  # outlets publishing closer than this report "at the same time"
 AGREED, CHANGED, CONFLICT, DIFFER = "agreed", "changed", "conflict", "differ"
-# A story states many different sums and rates (a 9% claim, a 4.5% offer, 5.5% unemployment): two values of these
-# kinds are never taken for one figure that changed; each value stands on its own.
-UNLINKED = frozenset({"MONEY", "PERCENT"})
-# The timeline is what happened on a given day or week; coarser dates ("in 2009", "last March") are background.
-_DAY_OR_WEEK = re.compile(r"^\d{4}-(?:\d{2}-\d{2}|W\d{2})$")
+# A story states many different sums, rates and measures (a 9% claim and a 4.5% offer; a 9-point fall in one yield
+# and an 11-point fall in another): two values of these kinds are never taken for one figure that changed; each
+# value stands on its own. Counts of people and things (CARDINAL) are the figures outlets revise and dispute.
+UNLINKED = frozenset({"MONEY", "PERCENT", "QUANTITY"})
+# The timeline is what happened on a given day; coarser dates ("in 2009", "last March", "last week") are background.
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TIME_OF_DAY = re.compile(r"\d:\d{2}|\b[ap]\.m\.|\b(?:UTC|GMT)\b", re.IGNORECASE)
 _NOT_WORD = re.compile(r"[^\w]+")
 _WORD = re.compile(r"[^\W\d_]+")
 _SEASON_MONTHS = {code: month for code, month in SEASONS.values()}
@@ -224,7 +226,7 @@ def story_numbers(
     for digest in digests:
         for number in digest.facts.numbers:
             head = counted_head(number)
-            if number.value is not None and head is not None and number.sentence is not None:
+            if number.value is not None and head is not None and number.sentence is not None and is_informative(number):
                 by_key[(number.kind, head)].append((digest.article, number))
     ranked = []
     for (kind, _), found in by_key.items():
@@ -262,17 +264,18 @@ def _quantities(
     found: list[tuple[Article, NumberFact]], similar: _Similarity
 ) -> list[list[tuple[Article, NumberFact]]]:
     """Readings of one counted thing split into quantities: equal values are one figure; two figures are one
-    quantity when some reading of each, in different articles, says the same thing (see SAME_MATTER), unless a
-    sentence states both ("one of three shelters", "6.71 metres, 0.3 metres above the record"): there they differ.
+    quantity when some reading of each, in different articles, counts the same phrase ("ships" is not "container
+    ships") in a sentence that says the same thing (see SAME_MATTER), unless one article states both (a ten-year
+    yield down 9 points and a two-year yield down 11): an article that gives two values counts two things.
     """
     figures: dict[float, list[tuple[Article, NumberFact]]] = defaultdict(list)
-    values_in: dict[str, set[float]] = defaultdict(set)
+    values_in: dict[str, set[float]] = defaultdict(set)  # the values each article states
     for article, number in found:
         figures[number.value].append((article, number))  # type: ignore[index]
-        values_in[number.sentence.text].add(number.value)  # type: ignore[union-attr, arg-type]
+        values_in[article.id].add(number.value)  # type: ignore[arg-type]
     values = list(figures)
     if len(values) > 1:
-        similar.prepare(values_in)
+        similar.prepare(n.sentence.text for _, n in found)  # type: ignore[union-attr]
     pairs = []
     for i, j in itertools.combinations(range(len(values)), 2):
         closest = max(
@@ -280,13 +283,13 @@ def _quantities(
                 similar(m.sentence.text, n.sentence.text)
                 for a, m in figures[values[i]]
                 for b, n in figures[values[j]]
-                if a.id != b.id
+                if a.id != b.id and _phrase_key(m) == _phrase_key(n)
             ),
             default=0.0,
         )
         if closest >= SAME_MATTER:
             pairs.append((-closest, i, j))
-    members = {i: {i} for i in range(len(values))}  # most similar pairs join first, never across a stating sentence
+    members = {i: {i} for i in range(len(values))}  # most similar pairs join first, never across a stating article
     for _, i, j in sorted(pairs):
         left, right = {values[k] for k in members[i]}, {values[k] for k in members[j]}
         if members[i] is not members[j] and not any(left & stated and right & stated for stated in values_in.values()):
@@ -295,6 +298,19 @@ def _quantities(
                 members[k] = joined
     groups = sorted({id(g): sorted(g) for g in members.values()}.values())
     return [[pair for i in group for pair in figures[values[i]]] for group in groups]
+
+
+def _phrase_key(number: NumberFact) -> str:
+    """The counted phrase as lemmas: "homes" and "home" match, "container ships" and "ships" do not."""
+    return " ".join(noun_lemma(w) for w in _WORD.findall(number.counts or ""))
+
+
+def is_informative(number: NumberFact) -> bool:
+    """A figure worth showing on its own: not a count word under ten ("one payment", "two members" name no
+    statistic) and not a time of day ("21:14 UTC", "6 a.m."), which the timeline carries."""
+    if number.value is not None and number.value < 10 and not any(c.isdigit() for c in number.text):
+        return False
+    return not _TIME_OF_DAY.search(number.text)
 
 
 def _status(quantity: list[tuple[Article, NumberFact]]) -> str:
@@ -343,7 +359,7 @@ def story_timeline(digests: Sequence[ArticleDigest], similar: _Similarity | None
     for digest in digests:
         article = digest.article
         for fact in digest.facts.dates:
-            if fact.iso is None or fact.sentence is None or not _DAY_OR_WEEK.match(fact.iso):
+            if fact.iso is None or fact.sentence is None or not _DAY.match(fact.iso):
                 continue
             entry = TimelineEntry(fact.iso, source_ref(article, fact), source_ref(article, fact.sentence))
             by_date[fact.iso].append(entry)

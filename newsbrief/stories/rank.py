@@ -19,7 +19,7 @@ from datetime import datetime
 from newsbrief.facts.entities import name_key
 from newsbrief.records import ArticleDigest, Story, WatchMatch
 
-OUTLET_WEIGHT = 1.0  # per doubling of distinct outlets
+OUTLET_WEIGHT = 1.0  # per doubling of distinct outlets reporting it themselves (copies count as volume)
 CASUALTY_WEIGHT = 0.6  # per factor of ten in the largest count of people killed, hurt or displaced
 RECENCY_WEIGHT = 1.0  # a story updated at the brief's cut-off gets all of it, one a day older e^-1 of it
 VOLUME_WEIGHT = 0.5  # per doubling of articles
@@ -36,14 +36,15 @@ _HARM = re.compile(
     re.IGNORECASE,
 )
 _WINDOW = 60  # characters either side of a number where its harm words stand
+TOP_ENTITIES = 5  # an entity watch matches a story whose most salient entities include it
 
 
 @dataclass
 class Watchlist:
     """A watchlist from the config: `[[watch]] name = "...", terms = [...], entities = [...]`.
 
-    A story matches when any term occurs as a whole phrase (any case) in one of its articles' titles or texts, or
-    when one of its entities has the same name (aliases resolved as in the facts stage: "US" is "United States").
+    Terms match as whole phrases in any case; entities by name with aliases resolved as in the facts stage ("US" is
+    "United States"). See `watch_matches` for when a story counts as being about one.
     """
 
     name: str
@@ -58,16 +59,25 @@ class Watchlist:
 
 
 def watch_matches(story: Story, watchlists: Sequence[Watchlist]) -> list[WatchMatch]:
-    """The watchlists the story matches, each with the terms and entity names it matched on."""
+    """The watchlists the story is about, each with the terms and entity names it matched on.
+
+    A story is about a term when its headline or summary says it, or at least half of its articles do; about an
+    entity when the entity is among its TOP_ENTITIES most salient. A passing mention in one report of a larger story
+    ("the satellite will map the flood") does not file that story under the flood."""
+    told = " ".join([story.headline, *(s.text for s in story.summary)])
     texts = [f"{d.article.title}\n{d.article.text}" for d in story.articles]
-    entity_keys = {name_key(e.name): e.name for e in story.facts.entities}
+    top_keys = {name_key(e.name): e.name for e in story.facts.entities[:TOP_ENTITIES]}
     matches = []
     for watch in watchlists:
-        matched = [t for t in watch.terms if t.strip() and any(_phrase(t).search(text) for text in texts)]
-        matched += [entity_keys[name_key(e)] for e in watch.entities if name_key(e) in entity_keys]
+        matched = [t for t in watch.terms if t.strip() and _is_about(_phrase(t), told, texts)]
+        matched += [top_keys[name_key(e)] for e in watch.entities if name_key(e) in top_keys]
         if matched:
             matches.append(WatchMatch(watch.name, list(dict.fromkeys(matched))))
     return matches
+
+
+def _is_about(term: re.Pattern[str], told: str, texts: Sequence[str]) -> bool:
+    return bool(term.search(told)) or 2 * sum(bool(term.search(t)) for t in texts) >= len(texts)
 
 
 def _phrase(term: str) -> re.Pattern[str]:
@@ -101,7 +111,7 @@ def casualties(story: Story) -> float:
 
 def significance(story: Story, cutoff: datetime | None) -> tuple[float, dict[str, float]]:
     """The story's score and its parts; `cutoff` is the end of the brief's window (recency is measured to it)."""
-    outlets = len(story.sources)
+    outlets = len(story.outlets)
     reasons = {
         "outlets": OUTLET_WEIGHT * math.log2(1 + outlets),
         "casualties": CASUALTY_WEIGHT * math.log10(1 + casualties(story)),
