@@ -71,8 +71,7 @@ def main(argv: list[str]) -> int:
         result = {"data": str(args.data), "whole": score(data, predictions, workdir, "whole")}
         fold = fold_numbers([r["id"] for r in data], args.folds)
         per_fold = [
-            score([r for r in data if fold[r["id"]] == k], predictions, workdir, f"fold{k}")
-            for k in range(args.folds)
+            score([r for r in data if fold[r["id"]] == k], predictions, workdir, f"fold{k}") for k in range(args.folds)
         ]
     result["folds"] = [{"n": s["n"], **{key: s[key] for key in FOLD_KEYS}} for s in per_fold]
     result["spread"] = {

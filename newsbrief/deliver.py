@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
+import secrets
 import smtplib
 import ssl
-import tempfile
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
@@ -14,9 +14,14 @@ from newsbrief.config import EmailConfig
 
 
 def write_atomic(path: Path, content: str) -> Path:
-    """Write via a temporary file in the same folder and rename, so readers never see half a brief."""
+    """Write via a temporary file in the same folder and rename, so readers never see half a brief.
+
+    The temporary file is created with mode 0666 less the umask, as any file would be (`tempfile.mkstemp` would make
+    it 0600, which the rename keeps); O_EXCL on a random name keeps the creation safe in a shared folder.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+    handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(content)

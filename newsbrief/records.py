@@ -239,6 +239,37 @@ class WatchMatch:
 
 
 @dataclass
+class PreviousStory:
+    """The story of an earlier brief that today's story continues."""
+
+    id: str
+    date: date
+    headline: str
+
+
+@dataclass
+class NumberChange:
+    """A figure that moved since the last brief: the reading the earlier brief showed and today's latest one."""
+
+    counts: str
+    before: Reading
+    after: Reading
+
+
+@dataclass
+class StoryChanges:
+    """What a developing story adds since the earlier brief `since`: only items that brief did not have."""
+
+    since: date
+    articles: list[str] = field(default_factory=list)  # ids of articles the earlier brief did not have
+    updated: list[str] = field(default_factory=list)  # ids of articles whose text changed under the same id
+    outlets: list[str] = field(default_factory=list)
+    quotes: list[StoryQuote] = field(default_factory=list)
+    numbers: list[NumberChange] = field(default_factory=list)
+    timeline: list[TimelineEntry] = field(default_factory=list)
+
+
+@dataclass
 class Story:
     """Articles from one or more outlets about the same event, told once.
 
@@ -259,6 +290,10 @@ class Story:
     watch: list[WatchMatch] = field(default_factory=list)
     in_full: bool = True  # False: beyond the brief's word budget, listed by headline only
     listed: bool = True  # False: beyond the budget even by headline (a day of hundreds of stories); in brief.json
+    status: str = "new"  # new | developing: whether an earlier brief in the store told this story
+    first_seen: date | None = None  # the day of the first brief that told it
+    previous: PreviousStory | None = None  # for a developing story, the earlier brief's story it continues
+    changes: StoryChanges | None = None  # for a developing story, what is new since that brief
     json_extras: ClassVar[tuple[str, ...]] = ("sources", "outlets")
 
     @property
@@ -300,6 +335,8 @@ class Brief:
     watchlists: list[WatchSection] = field(default_factory=list)
     max_words: int | None = None  # the Markdown brief's budget; stories beyond it are listed by headline only
     glance: int = 8  # stories in "At a glance"
+    window_start: datetime | None = None  # the articles briefed were published in [window_start, window_end)
+    window_end: datetime | None = None
 
     @property
     def articles(self) -> list[ArticleDigest]:

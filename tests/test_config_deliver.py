@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -68,6 +70,16 @@ def test_atomic_write_replaces_and_leaves_no_temp_files(tmp_path: Path) -> None:
     assert sorted(p.name for p in target.parent.iterdir()) == ["brief.md"]
     paths = write_files({"a.md": "A", "b.html": "<p>B</p>"}, tmp_path / "x")
     assert [p.read_text() for p in paths] == ["A", "<p>B</p>"]
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o002, 0o077])
+def test_brief_files_get_the_usual_permissions_under_the_umask(tmp_path: Path, umask: int) -> None:
+    previous = os.umask(umask)
+    try:
+        paths = write_files({"brief.md": "A", "brief.html": "<p>A</p>"}, tmp_path / "day")
+    finally:
+        os.umask(previous)
+    assert [stat.S_IMODE(p.stat().st_mode) for p in paths] == [0o666 & ~umask] * 2
 
 
 def test_email_reaches_a_real_smtp_server(smtp_server) -> None:

@@ -4,13 +4,12 @@ events; bad inputs; and the slicing invariant (`text[start:end] == fact.text`) o
 from __future__ import annotations
 
 import logging
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pytest
 
 from newsbrief.facts import check_spans, conll_tagger, extract_facts, load_nlp, merge_across_articles
 from newsbrief.facts.coref import PronounResolver, gender_of
-from newsbrief.facts.dates import FUTURE, PAST, PRESENT, resolve_date
 from newsbrief.facts.entities import acronym_definitions, conll_mentions, group_mentions, name_key
 from newsbrief.facts.numbers import parse_value
 from newsbrief.facts.parse import chunk_bounds, parse_articles
@@ -91,69 +90,6 @@ def quote(facts: Facts, starts: str) -> Quote:
 
 
 @pytest.mark.parametrize(
-    ("words", "tense", "expected"),
-    [
-        ("Monday", PAST, "2026-11-23"),
-        ("Wednesday", PAST, "2026-11-25"),  # the publication day itself
-        ("Thursday", PAST, "2026-11-19"),
-        ("Tuesday", FUTURE, "2026-12-01"),
-        ("next Tuesday", PAST, "2026-12-01"),
-        ("last Wednesday", PAST, "2026-11-18"),
-        ("yesterday", PAST, "2026-11-24"),
-        ("tomorrow", FUTURE, "2026-11-26"),
-        ("last week", PAST, "2026-W47"),
-        ("this week", PAST, "2026-W48"),
-        ("last month", PAST, "2026-10"),
-        ("next month", FUTURE, "2026-12"),
-        ("last year", PAST, "2025"),
-        ("two years ago", PAST, "2024"),
-        ("3 days ago", PAST, "2026-11-22"),
-        ("November 3", PAST, "2026-11-03"),
-        ("December 3", PAST, "2025-12-03"),
-        ("December 3", FUTURE, "2026-12-03"),
-        ("January 10", PRESENT, "2027-01-10"),
-        ("3 Nov 2026", PAST, "2026-11-03"),
-        ("Nov. 3, 2024", PAST, "2024-11-03"),
-        ("2026-02-28", PAST, "2026-02-28"),
-        ("2025", PAST, "2025"),
-        ("March 2024", PAST, "2024-03"),
-        ("in March", PAST, "2026-03"),
-        ("March", FUTURE, "2027-03"),
-        ("last March", PAST, "2026-03"),
-        ("the 1990s", PAST, "1990/1999"),
-        ("the late '80s", PAST, "1980/1989"),
-        ("the 2020s", FUTURE, "2020/2029"),
-        ("her 20s", PAST, None),  # an age, not a decade
-        ("the third quarter", PAST, "2026-Q3"),
-        ("the first quarter", FUTURE, "2027-Q1"),
-        ("Q2 2025", PAST, "2025-Q2"),
-        ("the fourth quarter of 2024", PAST, "2024-Q4"),
-        ("last quarter", PAST, "2026-Q3"),
-        ("next quarter", FUTURE, "2027-Q1"),
-        ("last summer", PAST, "2026-SU"),
-        ("last winter", PAST, "2025-WI"),
-        ("this winter", FUTURE, "2026-WI"),
-        ("next spring", FUTURE, "2027-SP"),
-        ("the autumn", PRESENT, "2026-FA"),
-        ("spring 2024", PAST, "2024-SP"),
-        ("a decade", PAST, None),
-        ("recent weeks", PAST, None),
-        ("February 30", PAST, None),
-    ],
-)
-def test_resolve_date(words: str, tense: str, expected: str | None) -> None:
-    assert resolve_date(words, WEDNESDAY, tense) == expected
-
-
-def test_relative_dates_need_a_publication_date() -> None:
-    assert resolve_date("last month", None) is None
-    assert resolve_date("on Monday", None) is None
-    assert resolve_date("November 3", None) is None
-    assert resolve_date("3 November 2025", None) == "2025-11-03"
-    assert resolve_date("yesterday", date(2026, 1, 1)) == "2025-12-31"
-
-
-@pytest.mark.parametrize(
     ("words", "value"),
     [
         ("$2.5 billion", 2.5e9),
@@ -225,7 +161,7 @@ def test_pronoun_resolution_is_cautious() -> None:
     park = Entity("Lee Park", "PERSON", [Mention("Lee Park", 14, 22, "PERSON")])
     smith = Entity("Jane Smith", "PERSON", [Mention("Jane Smith", 27, 37, "PERSON")])
     resolver = PronounResolver([brown, park, smith], text)
-    assert resolver.resolve("she", 44) == "Jane Smith"
+    assert resolver.resolve("she", 44) is None  # nothing in the text says who is a woman; first names are no evidence
     assert resolver.resolve("he", 44) is None  # Lee Park (gender unknown) is nearer than Mr. Brown
     assert resolver.resolve("he", 12) == "Brown"
     alone = PronounResolver([park], text)

@@ -36,7 +36,7 @@ def test_folder_is_read_recursively_in_sorted_order(folder: tuple[dict, list]) -
     assert reasons == {
         "rows.jsonl:3": "invalid JSON (Expecting value: line 1 column 33 (char 32))",
         "rows.jsonl:4": "row has no 'text'",
-        "spanish.txt": "not English (too few English function words)",
+        "spanish.txt": "not English (Spanish)",
     }
     assert all(a.language == "en" and a.fetched_at is not None for a in by_title.values())
 

@@ -27,7 +27,7 @@ def test_empty_and_whitespace_texts_have_no_sentences() -> None:
 
 def test_language_guess() -> None:
     assert guess_language("The minister said on Monday that the port would reopen after the strike ended.") == "en"
-    assert guess_language("El ministro dijo el lunes que el puerto reabrirá cuando termine la huelga.") == "other"
+    assert guess_language("El ministro dijo el lunes que el puerto reabrirá cuando termine la huelga.") == "es"
     assert guess_language("Short.") == "und"
 
 

@@ -1,10 +1,12 @@
 """Resolve "he"/"she" to the most recent named person of that gender ("it", as a speaker, to an organisation), or
 leave it unresolved.
 
-Deliberately modest: gender comes only from explicit cues (titles such as Mr/Ms, gendered role words such as
-spokeswoman, and a short list of common first names). A pronoun resolves to the nearest preceding person whose
-known gender matches; when the nearest compatible person's gender is unknown, it resolves only if that person is
-the only one named so far. Everything else stays None rather than guessed.
+Deliberately modest: gender comes only from what the article itself says (titles such as Mr/Ms, gendered role words
+such as spokeswoman, and the pronouns that follow a person's name before anyone else is named); never from lists of
+first names, which guess wrong for names from other cultures and for people whose names are not in them. A pronoun
+resolves to the nearest preceding person whose known gender matches; when the nearest compatible person's gender
+is unknown, it resolves only if that person is the only one named so far.
+Everything else stays None rather than guessed.
 """
 
 from __future__ import annotations
@@ -30,38 +32,24 @@ _MALE_CUES = frozenset(
     "mr sir lord king prince duke count brother father husband son widower boyfriend grandfather uncle nephew "
     "spokesman chairman congressman businessman councilman policeman actor waiter baron emperor heir pope".split()
 )
-_FEMALE_NAMES = frozenset(
-    "mary jane patricia jennifer linda elizabeth barbara susan jessica sarah karen nancy lisa betty margaret sandra "
-    "ashley kimberly emily donna michelle dorothy carol amanda melissa deborah stephanie rebecca sharon laura "
-    "cynthia kathleen amy angela shirley anna brenda pamela emma nicole helen samantha katherine christine "
-    "debra rachel carolyn janet catherine maria heather diane ruth julie olivia joyce virginia victoria kelly "
-    "lauren christina joan evelyn judith megan andrea cheryl hannah jacqueline martha gloria teresa ann sara "
-    "madison frances kathryn janice jean abigail alice judy sophia grace denise amber doris marilyn danielle "
-    "beverly isabella theresa diana natalie brittany charlotte marie kayla alexis lori hillary kamala nancy "
-    "angela theresa ursula christine marine giorgia jacinda liz adrienne karine nikki elise kristi janet "
-    "gina valerie tulsi condoleezza madeleine golda indira benazir aung yulia svetlana olga irina natalia "
-    "elena anastasia tatiana fatima aisha priya sonia sofia ines carmen isabel lucia claudia".split()
-)
-_MALE_NAMES = frozenset(
-    "james robert john michael david william richard joseph thomas charles christopher daniel matthew anthony "
-    "mark donald steven paul andrew joshua kenneth kevin brian george timothy ronald edward jason jeffrey ryan "
-    "jacob gary nicholas eric jonathan stephen larry justin scott brandon benjamin samuel gregory alexander "
-    "frank patrick raymond jack dennis jerry tyler aaron jose adam nathan henry douglas zachary peter kyle "
-    "ethan walter noah jeremy christian keith roger terry gerald harold sean austin carl arthur lawrence "
-    "dylan jesse jordan bryan billy joe bruce gabriel logan albert willie alan juan wayne elijah randy roy "
-    "vincent ralph eugene russell bobby mason philip louis barack joe bill boris vladimir xi emmanuel olaf "
-    "volodymyr recep narendra benjamin justin rishi keir mike ted chuck mitch bernie lloyd antony jake "
-    "sergei dmitry alexei mikhail ivan igor yuri viktor pedro carlos luis jorge miguel javier ali mohammed "
-    "muhammad ahmed hassan hussein abdul omar mahmoud kim jong shinzo fumio moon yoon".split()
-)
 # The word right before a name ("Mr. Okafor", "spokeswoman Adrienne Watson") and an apposition right after it
 # ("Watson, a spokeswoman for ...", "Halvorsen, chairman of ...").
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)[.,]?\s+$")
 _APPOSITION_AFTER = re.compile(r",\s+(?:(?:the|a|an)\s+)?((?:[A-Za-z]+\s+){0,3}[A-Za-z]+)")
+_GENDERED = {"she": FEMALE, "her": FEMALE, "hers": FEMALE, "herself": FEMALE} | {
+    "he": MALE,
+    "him": MALE,
+    "his": MALE,
+    "himself": MALE,
+}
+_GENDERED_PRONOUN = re.compile(r"\b(" + "|".join(_GENDERED) + r")\b", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?][\"'’”]?(?:\s|$)")
 
 
-def gender_of(entity: Entity, text: str) -> str | None:
-    """Gender evidenced in the article for a person entity: title/role word just before a mention, or first name."""
+def gender_of(entity: Entity, text: str, others: Sequence[int] = ()) -> str | None:
+    """Gender evidenced in the article for a person entity: a title or role word just before a mention or in an
+    apposition after it, and the first gendered pronoun after a mention when no other person (mentions starting at
+    `others`) is named in between, within the same sentence ('Lund said she ...')."""
     votes = {FEMALE: 0, MALE: 0}
     for mention in entity.mentions:
         cues = mention.text.split()[:1]
@@ -72,14 +60,26 @@ def gender_of(entity: Entity, text: str) -> str | None:
         for word in (w.casefold().strip(".") for w in cues):
             votes[FEMALE] += word in _FEMALE_CUES
             votes[MALE] += word in _MALE_CUES
-    first = entity.name.split()[0].casefold().strip(".") if " " in entity.name else ""
-    if first in _FEMALE_NAMES and first not in _MALE_NAMES:
-        votes[FEMALE] += 1
-    elif first in _MALE_NAMES and first not in _FEMALE_NAMES:
-        votes[MALE] += 1
+        if pronoun := _next_pronoun(text, mention.end, others):
+            votes[_GENDERED[pronoun]] += 1
     if votes[FEMALE] == votes[MALE]:
         return None
     return FEMALE if votes[FEMALE] > votes[MALE] else MALE
+
+
+def _next_pronoun(text: str, position: int, others: Sequence[int]) -> str | None:
+    """The first gendered pronoun after `position` in the same sentence, unless another person is named before it.
+
+    Only the same sentence: a pronoun in the next one is what the resolver has to decide, not evidence."""
+    limit = _sentence_end(text, position)
+    nearest_other = min((s for s in others if s >= position), default=len(text))
+    match = _GENDERED_PRONOUN.search(text, position, min(limit, nearest_other))
+    return match.group(1).casefold() if match else None
+
+
+def _sentence_end(text: str, position: int) -> int:
+    match = _SENTENCE_END.search(text, position)
+    return match.end() if match else len(text)
 
 
 class PronounResolver:
@@ -91,8 +91,8 @@ class PronounResolver:
         organisations = sorted((m.start, e.name) for e in entities if e.label == "ORG" for m in e.mentions)
         self._org_starts = [s for s, _ in organisations]
         self._org_names = [n for _, n in organisations]
-        self._gender = {e.name: gender_of(e, text) for e in people}
         events = sorted((m.start, e.name) for e in people for m in e.mentions)
+        self._gender = {e.name: gender_of(e, text, [s for s, n in events if n != e.name]) for e in people}
         self._starts = [s for s, _ in events]
         self._names = [n for _, n in events]
         self._sentence_starts = [span.start for span in split_sentences(text)]

@@ -28,11 +28,21 @@ SPEECH_VERBS = frozenset(
     "continue conclude recall acknowledge admit suggest caution emphasize emphasise stress remark observe tweet "
     "post shout testify confirm deny predict vow promise urge joke complain allege report reiterate".split()
 )
-REPORTING_VERBS = frozenset("say tell state claim argue insist warn announce confirm deny allege report".split())
+# Verbs that attribute a clause to a source: speech, belief and knowledge, findings and evidence ('X said/believes/
+# found/shows that ...'), and plans and intentions, whose content is an infinitive ('X plans to ...').
+REPORTING_VERBS = SPEECH_VERBS | frozenset(
+    "contend assert maintain answer believe think feel expect hope fear worry doubt know understand assume suspect "
+    "estimate conclude recognize recognise show find indicate reveal demonstrate prove learn agree".split()
+)
+INTENTION_VERBS = frozenset(
+    "plan want intend seek aim hope promise pledge vow threaten propose refuse agree decline call urge ask demand "
+    "encourage".split()
+)
 MIN_WORDS = 3
 _OPEN, _CLOSE = "open", "close"
 _DOUBLE = '“”"'  # opening, closing, straight
 _SINGLE = "‘’'"
+_DOUBLED = ("``", "''")  # two marks that stand for one double mark
 _OPENING_CONTEXT = "([{—–-/"
 _DETERMINERS = frozenset({"the", "a", "an"})
 _ROLE_TRIM = " ,;:—–-\t\n"
@@ -59,7 +69,9 @@ def find_marked_quotes(text: str) -> list[_Marked]:
     found: list[_Marked] = []
     paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
     for index, (start, end) in enumerate(paragraphs):
-        style = _DOUBLE if any(c in _DOUBLE for c in text[start:end]) else _SINGLE
+        paragraph = text[start:end]
+        doubled = any(pair in paragraph for pair in _DOUBLED)
+        style = _DOUBLE if doubled or any(c in _DOUBLE for c in paragraph) else _SINGLE
         current: int | None = None
         for pos in range(start, end):
             kind = _mark_kind(text, pos, start, end, style)
@@ -78,6 +90,13 @@ def find_marked_quotes(text: str) -> list[_Marked]:
 def _mark_kind(text: str, pos: int, start: int, end: int, style: str) -> str | None:
     """Whether the character at `pos` opens or closes a quote in `style` (opening, closing, straight mark)."""
     char = text[pos]
+    if style is _DOUBLE and text[pos - 1 : pos + 1] in _DOUBLED and pos > start:
+        return None  # the second mark of a pair
+    if style is _DOUBLE and text[pos : pos + 2] in _DOUBLED:  # ``AP style'' and ''typewriter style''
+        after = text[pos + 2] if pos + 2 < end else " "
+        before = text[pos - 1] if pos > start else " "
+        opens = char == "`" or ((before.isspace() or before in _OPENING_CONTEXT) and not after.isspace())
+        return _OPEN if opens else _CLOSE
     if char not in style:
         return None
     before = text[pos - 1] if pos > start else " "
@@ -98,7 +117,7 @@ def _mark_kind(text: str, pos: int, start: int, end: int, style: str) -> str | N
 
 def _content(text: str, marked: _Marked) -> tuple[int, int]:
     """Content offsets inside the marks, without surrounding space or the trailing comma of news style."""
-    a, b = marked.open_at + 1, marked.close_at
+    a, b = marked.open_at + (2 if text[marked.open_at : marked.open_at + 2] in _DOUBLED else 1), marked.close_at
     while a < b and text[a].isspace():
         a += 1
     while b > a and (text[b - 1].isspace() or text[b - 1] == ","):
@@ -128,6 +147,20 @@ class _Speakers:
                 return hit
         return None
 
+    def introduced_by_colon(self, open_at: int) -> tuple[str, Span] | None:
+        """'Ana Ruiz: "..."', headline style: a line leading into the quote with a colon and no speech verb (that
+        case the parse handles) names the speaker; the last person named there, else the last organisation."""
+        line_start = self.text.rfind("\n", 0, open_at) + 1
+        lead = self.text[line_start:open_at].rstrip(" \t\xa0")
+        if not lead.endswith(":"):
+            return None
+        inside = [x for x in self.mentions if line_start <= x[0] and x[1] <= line_start + len(lead)]
+        for label in ("PERSON", "ORG"):
+            hit = next((x for x in reversed(inside) if x[2].label == label), None)
+            if hit:
+                return hit[2].name, Span(self.text[hit[0] : hit[1]], hit[0], hit[1])
+        return None
+
     def describe(self, token: Token, offset: int) -> tuple[str | None, str | None, Span | None]:
         start = offset + token.idx
         if token.pos_ == "PRON":  # the span keeps the mention the article gives, resolved or not
@@ -145,6 +178,11 @@ class _Speakers:
             span = _span_of(self.text, name, np_start)
             return self.people.get(person_key(name), name), role, span
         m_start, m_end, entity = hit
+        phrase_span = _span_of(self.text, _trim_determiner(self.text[np_start:np_end].strip(_ROLE_TRIM)), np_start)
+        if token.pos_ == "NOUN" and not m_start <= start < m_end:  # the phrase's head is a common noun
+            if entity.label == "PERSON":  # 'Obama's aides', 'a spokesman for Kessler': not the person named
+                return None, phrase_span.text if phrase_span else None, phrase_span
+            return entity.name, None, phrase_span  # 'a Bloomberg poll', 'NSC officials': the body speaks
         role = (
             self._role(token, offset, np_start, m_start)
             if entity.label == "PERSON" or m_start <= start < m_end
@@ -246,7 +284,7 @@ def _name_after(verb: Token) -> Token | None:
     """'..., said Mirela Dragan, a researcher who ...': the small parser can hang such a name off a later clause, so
     a run of proper nouns right after the verb is taken as its subject (the run's last word, the name's head)."""
     doc, end = verb.doc, verb.i + 1
-    if end >= len(doc) or doc[end].pos_ != "PROPN":
+    if end >= len(doc) or doc[end].pos_ != "PROPN" or doc[end].ent_type_ in _WHEN:
         return None
     while end + 1 < len(doc) and doc[end + 1].pos_ == "PROPN":
         end += 1
@@ -263,11 +301,14 @@ def _according_to(tokens: Sequence[tuple[int, Token]]) -> Token | None:
 
 
 def _attribution(
-    tokens: Sequence[tuple[int, Token]], content: tuple[int, int]
+    tokens: Sequence[tuple[int, Token]], content: tuple[int, int], introducing: Token | None = None
 ) -> tuple[Token, int, Token | None] | None:
-    """(subject token, chunk offset, speech verb) of the attribution among `tokens`, outside the quote itself."""
+    """(subject token, chunk offset, speech verb) of the attribution among `tokens`, outside the quote itself.
+
+    `introducing` is a verb right before the opening mark ('Marlow boasted, "..."', 'Marlow tweeted: "..."'): the
+    quotation is its object whatever the verb, so it counts as a speech verb."""
     for offset, token in tokens:
-        if token.lemma_.casefold() in SPEECH_VERBS and token.pos_ in ("VERB", "AUX"):
+        if (token.lemma_.casefold() in SPEECH_VERBS or token is introducing) and token.pos_ in ("VERB", "AUX"):
             subject = _subject(token, offset, content)
             if subject is not None:
                 return subject, offset, token
@@ -287,11 +328,13 @@ def extract_quotes(parsed: Parsed, entities: Sequence[Entity], resolver: Pronoun
     used_verbs: set[tuple[int, int]] = set()
     for index, mark in enumerate(marked):
         a, b = _content(text, mark)
-        if len(text[a:b].split()) < MIN_WORDS:
-            continue
         quote = Quote(text=text[a:b], start=a, end=b, kind="direct")
         found = _find_attribution(parsed, marked, index, (a, b))
-        if found:
+        if caption := _caption(text, mark):
+            quote.speaker, quote.speaker_span = speakers.people.get(person_key(caption.text), caption.text), caption
+        elif found is None and (named := speakers.introduced_by_colon(mark.open_at)):
+            quote.speaker, quote.speaker_span = named
+        elif found:
             subject, offset, verb = found
             quote.speaker, quote.speaker_role, quote.speaker_span = speakers.describe(subject, offset)
             if verb is not None:
@@ -299,9 +342,48 @@ def extract_quotes(parsed: Parsed, entities: Sequence[Entity], resolver: Pronoun
         quotes.append(quote)
         kept_marks.append(mark)
     _inherit_speakers(quotes, kept_marks, text)
+    quotes = [q for q in quotes if len(q.text.split()) >= MIN_WORDS]  # short ones only pass their speaker on
     occupied = [(m.open_at, m.close_at + 1) for m in marked]
-    quotes.extend(_reported(parsed, speakers, used_verbs, occupied))
-    return quotes
+    reported = _reported(parsed, speakers, used_verbs, occupied)
+    # a quoted phrase inside a reported clause ('Kim said the plan would "never work"') is part of that statement
+    quotes = [q for q in quotes if not any(r.start <= q.start and q.end <= r.end for r in reported)]
+    return quotes + reported
+
+
+_DASHES = "―—–"
+_NAME_RUN = re.compile(r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|da|del|van|von|bin|al))*")
+CAPTION_WORDS = 6
+
+
+def _caption(text: str, mark: _Marked) -> Span | None:
+    """A name set off by a dash as a line of its own beside the quote: '"..." ― Ana Ruiz' or 'Ana Ruiz ― "..."'
+    (captions, collected reader comments), the name being a run of capitalised words that fills the rest of the
+    line."""
+    line_end = text.find("\n", mark.close_at)
+    line_end = len(text) if line_end < 0 else line_end
+    after = text[mark.close_at + 1 : line_end]
+    stripped = after.lstrip(" \t\xa0")
+    if stripped[:1] and stripped[0] in _DASHES:
+        start = mark.close_at + 1 + len(after) - len(stripped) + 1
+        return _name_span(text, start, line_end)
+    line_start = text.rfind("\n", 0, mark.open_at) + 1
+    before = text[line_start : mark.open_at].rstrip(" \t\xa0:")
+    if before[-1:] and before[-1] in _DASHES:
+        return _name_span(text, line_start, line_start + len(before) - 1)
+    return None
+
+
+def _name_span(text: str, start: int, end: int) -> Span | None:
+    """The span of `text[start:end]` when, stripped of spaces and a final full stop, it is one run of at most
+    CAPTION_WORDS capitalised words."""
+    while start < end and text[start] in " \t\xa0":
+        start += 1
+    while end > start and text[end - 1] in " \t\xa0.":
+        end -= 1
+    match = _NAME_RUN.fullmatch(text, start, end)
+    if match is None or len(match.group().split()) > CAPTION_WORDS:
+        return None
+    return Span(match.group(), start, end)
 
 
 def _find_attribution(
@@ -322,15 +404,32 @@ def _find_attribution(
             return found
     prev_close = marked[index - 1].close_at + 1 if index > 0 else 0
     before = parsed.tokens(max(para_start, prev_close), mark.open_at)
+    if not before and para_start > 0 and text[:para_start].rstrip().endswith(":"):  # 'Marlow said:\n\n"..."'
+        before = parsed.tokens(text.rfind("\n", 0, text[:para_start].rstrip().rfind("\n") + 1) + 1, para_start)
     ends = [i for i, (_, t) in enumerate(before) if t.text in (".", "!", "?")]
     before = before[ends[-1] + 1 if ends else 0 :]
-    if before and (before[-1][1].text in (":", ",") or before[-1][1].lemma_.casefold() in SPEECH_VERBS):
-        return _attribution(before, content)
+    introducing = _introducing_verb(before)
+    if before and (before[-1][1].text in (":", ",") or introducing is not None):
+        return _attribution(before, content, introducing)
     opening = parsed.tokens(mark.open_at, mark.open_at + 1)
     if before and opening:  # a partial quote inside reported speech: 'Kim said the country would "never bow"'
         embedded = [(o, t) for o, t in before if opening[0][1] in t.subtree]
         return _attribution(embedded, content) if embedded else None
     return None
+
+
+def _introducing_verb(before: Sequence[tuple[int, Token]]) -> Token | None:
+    """The verb right before an opening mark, or before the comma or colon that ends the text leading into it, or
+    the verb whose object ends that text ('before asking her, "..."')."""
+    words = [t for _, t in before]
+    if words and words[-1].text in (":", ","):
+        words = words[:-1]
+    if not words:
+        return None
+    last = words[-1]
+    if last.pos_ != "VERB" and last.dep_ in ("dobj", "dative", "iobj") and last.head in words:
+        last = last.head
+    return last if last.pos_ == "VERB" else None
 
 
 def _until_sentence_end(tokens: Sequence[tuple[int, Token]]) -> list[tuple[int, Token]]:
@@ -370,33 +469,47 @@ def _inherit_speakers(quotes: Sequence[Quote], marks: Sequence[_Marked], text: s
 def _reported(
     parsed: Parsed, speakers: _Speakers, used_verbs: set[tuple[int, int]], occupied: Sequence[tuple[int, int]]
 ) -> list[Quote]:
-    """'X said (that) ...' complements and 'according to X' sentences that lie outside every direct quote."""
+    """'X said (that) ...' complements and 'according to X' sentences whose verb lies outside every direct quote and
+    that hold any quotation they overlap whole (a quoted phrase inside is part of the reported statement)."""
     text = parsed.text
     found: list[Quote] = []
 
     def free(a: int, b: int) -> bool:
-        return not any(s < b and a < e for s, e in occupied)
+        return not any(s < b and a < e and not (a <= s and e <= b) for s, e in occupied)
 
     for offset, token in parsed.tokens():
         if (offset, token.i) in used_verbs or not free(offset + token.idx, offset + token.idx + 1):
             continue
         subject: Token | None = None
         clause: tuple[int, int] | None = None
-        if token.lemma_.casefold() in REPORTING_VERBS and token.pos_ == "VERB":
-            complement = next((c for c in token.children if c.dep_ == "ccomp"), None)
+        inside = False  # whether the attribution lies inside the statement
+        lemma = token.lemma_.casefold()
+        if token.pos_ == "VERB" and (lemma in REPORTING_VERBS or lemma in INTENTION_VERBS):
+            deps = ("ccomp", "xcomp") if lemma in INTENTION_VERBS else ("ccomp",)
+            complement = next((c for c in token.children if c.dep_ in deps), None)
             subject = _subject(token)
             if complement is not None and subject is not None:
                 clause = _clause_bounds(complement, offset)
+            elif subject is not None and lemma in SPEECH_VERBS and _parenthetical(token):
+                clause = _bounds(list(token.sent), offset)  # 'The plant, Marlow said, will close in May.'
+                inside = True
         elif token.lower_ == "according" and token.dep_ == "prep":
             subject, clause = _according_clause(token, offset)
         if subject is None or clause is None:
             continue
         a, b = clause
-        if len(text[a:b].split()) < 4 or not free(a, b) or a <= offset + subject.idx < b:
+        if len(text[a:b].split()) < MIN_WORDS or not free(a, b) or (a <= offset + subject.idx < b and not inside):
             continue
         speaker, role, span = speakers.describe(subject, offset)
         found.append(Quote(text[a:b], a, b, speaker=speaker, speaker_role=role, speaker_span=span, kind="reported"))
     return found
+
+
+def _parenthetical(verb: Token) -> bool:
+    """A speech verb set off inside the statement it attributes ('The plant, Marlow said, will close.'), which the
+    parser labels parataxis; one with an object or clause of its own says something else."""
+    objects = any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in verb.children)
+    return verb.dep_ == "parataxis" and not objects
 
 
 def _clause_bounds(complement: Token, offset: int) -> tuple[int, int] | None:

@@ -26,7 +26,7 @@ __all__ = ["FetchError", "IngestOptions", "dedupe", "ingest_source"]
 def ingest_source(source: str, options: IngestOptions | None = None) -> tuple[list[Article], list[Skipped]]:
     """Articles from a feed URL, page URL, local file or folder (recursed in sorted order)."""
     options = options or IngestOptions()
-    with Web(options) as web:
+    with Web(options, source) as web:
         if is_http_url(source):
             return guarded(source, ingest_url, source.strip(), options, web)
         path = Path(source).expanduser()

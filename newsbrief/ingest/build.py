@@ -18,7 +18,14 @@ from dateutil import parser as dateparser
 from newsbrief.ingest.fetch import FetchError
 from newsbrief.ingest.urls import host_name, url_id
 from newsbrief.records import Article, Skipped
-from newsbrief.text import content_hash, guess_language, normalise_whitespace, split_sentences, word_count
+from newsbrief.text import (
+    content_hash,
+    guess_language,
+    language_name,
+    normalise_whitespace,
+    split_sentences,
+    word_count,
+)
 
 log = logging.getLogger("newsbrief.ingest")
 
@@ -77,7 +84,7 @@ def make_article(
         return skip(origin, f"too little text to use ({words} word{'' if words == 1 else 's'})", url, title)
     if language != "en":
         declared = f", declared '{declared_language}'" if declared_language else ""
-        return skip(origin, f"not English (too few English function words{declared})", url, title)
+        return skip(origin, f"not English ({language_name(language)}{declared})", url, title)
     return Article(
         id=article_id or (url_id(url) if url else content_hash(text)),
         url=url,

@@ -2,19 +2,32 @@
 
 Failures are sorted into two kinds because callers act differently on them: `FetchError` is worth retrying
 later (timeouts, connection errors, 5xx), `Refused` is final (4xx, oversize, redirect loops, bad URLs).
+
+Where requests may go: a feed or page is written by someone else, so the links in it must not turn a run into a
+probe of the machine's own network (cloud metadata at 169.254.169.254, admin pages on localhost). Every request,
+and every redirect hop (followed here, not by httpx, so each is checked), is http(s) to public addresses only,
+unless the source itself is on a non-public address (an intranet feed links to intranet pages) or the address is
+in `IngestOptions.private_networks`. Left open: a host whose DNS answer changes between the check and httpx's own
+lookup (rebinding).
 """
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 import time
 from dataclasses import dataclass
+from functools import cached_property
 
 import httpx
 
 from newsbrief.ingest.options import IngestOptions
+from newsbrief.ingest.urls import is_http_url
 
 _ACCEPT = "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,application/xml;q=0.9,*/*;q=0.8"
 _RETRYABLE_STATUS = frozenset({408, 425, 429})
+MAX_REDIRECTS = 10
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 class FetchError(Exception):
@@ -34,10 +47,15 @@ class Response:
 
 
 class Web:
-    """One HTTP client for a whole ingest run, so the items of a feed reuse connections; opened on first use."""
+    """One HTTP client for one source, so the items of a feed reuse connections; opened on first use.
 
-    def __init__(self, options: IngestOptions) -> None:
+    `source` is what the user named (URL or path): a URL on a non-public address lets its links reach such
+    addresses too; a path or a public URL does not.
+    """
+
+    def __init__(self, options: IngestOptions, source: str | None = None) -> None:
         self.options = options
+        self.source = source
         self._client: httpx.Client | None = None
 
     def __enter__(self) -> Web:
@@ -51,8 +69,7 @@ class Web:
     def client(self) -> httpx.Client:
         if self._client is None:
             self._client = httpx.Client(
-                follow_redirects=True,
-                max_redirects=10,
+                follow_redirects=False,  # followed in `_get`, each hop checked
                 timeout=self.options.timeout,
                 headers={"User-Agent": self.options.user_agent, "Accept": _ACCEPT},
             )
@@ -62,7 +79,7 @@ class Web:
         """The body of `url`; raises `FetchError` (retry later) or `Refused` (give up)."""
         try:
             return self._get(url)
-        except (httpx.TooManyRedirects, httpx.DecodingError, httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
+        except (httpx.DecodingError, httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
             raise Refused(f"cannot fetch: {exc}") from exc
         except httpx.TimeoutException as exc:
             raise FetchError(f"timed out after {self.options.timeout:g} s") from exc
@@ -70,26 +87,81 @@ class Web:
             raise FetchError(f"network error: {exc or type(exc).__name__}") from exc
 
     def _get(self, url: str) -> Response:
-        limit = self.options.max_bytes
         deadline = time.monotonic() + self.options.timeout
-        with self.client.stream("GET", url) as response:
-            status = response.status_code
-            if status >= 500 or status in _RETRYABLE_STATUS:
-                raise FetchError(f"HTTP {status} {response.reason_phrase}".strip())
-            if status >= 400:
-                raise Refused(f"HTTP {status} {response.reason_phrase}".strip())
-            declared = response.headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > limit:
-                raise Refused(_too_large(limit, f"declares {int(declared):,} bytes"))
-            body = bytearray()
-            for chunk in response.iter_bytes():  # decoded bytes: a small gzip bomb is caught too
-                body.extend(chunk)
-                if len(body) > limit:
-                    raise Refused(_too_large(limit, f"more than {limit:,} bytes received"))
-                if time.monotonic() > deadline:
-                    raise httpx.ReadTimeout("response not complete before the deadline")
-            content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-            return Response(str(response.url), bytes(body), content_type, response.charset_encoding)
+        target = httpx.URL(url)
+        for _ in range(MAX_REDIRECTS + 1):
+            self.check_target(target)
+            with self.client.stream("GET", target) as response:
+                if response.next_request is None:
+                    return self._read(response, deadline)
+                target = response.next_request.url
+        raise Refused(f"cannot fetch: more than {MAX_REDIRECTS} redirects")
+
+    def check_target(self, url: httpx.URL) -> None:
+        """Raises `Refused` unless `url` is http(s) to addresses this source may reach (see the module docstring).
+
+        A host that does not resolve passes: the request then fails as a network error, as it would anyway.
+        """
+        if url.scheme not in ("http", "https"):
+            raise Refused(f"not fetched: only http and https links are followed, not '{url.scheme}:'")
+        for address in _addresses(url.host):
+            if not self.may_reach(address):
+                raise Refused(
+                    f"not fetched: {url.host} is {_address_kind(address)} address ({address}); links from this source "
+                    "may reach only public addresses (ingest option private_networks)"
+                )
+
+    def may_reach(self, address: IPAddress) -> bool:
+        """Public addresses always; others when the source is on one too, or within `private_networks`."""
+        return address.is_global or self._source_is_private or any(address in net for net in self._allowed_networks)
+
+    @cached_property
+    def _source_is_private(self) -> bool:
+        if not self.source or not is_http_url(self.source):
+            return False
+        return any(not address.is_global for address in _addresses(httpx.URL(self.source.strip()).host))
+
+    @cached_property
+    def _allowed_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+        return [ipaddress.ip_network(network, strict=False) for network in self.options.private_networks]
+
+    def _read(self, response: httpx.Response, deadline: float) -> Response:
+        limit = self.options.max_bytes
+        status = response.status_code
+        if status >= 500 or status in _RETRYABLE_STATUS:
+            raise FetchError(f"HTTP {status} {response.reason_phrase}".strip())
+        if status >= 400:
+            raise Refused(f"HTTP {status} {response.reason_phrase}".strip())
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise Refused(_too_large(limit, f"declares {int(declared):,} bytes"))
+        body = bytearray()
+        for chunk in response.iter_bytes():  # decoded bytes: a small gzip bomb is caught too
+            body.extend(chunk)
+            if len(body) > limit:
+                raise Refused(_too_large(limit, f"more than {limit:,} bytes received"))
+            if time.monotonic() > deadline:
+                raise httpx.ReadTimeout("response not complete before the deadline")
+        content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        return Response(str(response.url), bytes(body), content_type, response.charset_encoding)
+
+
+def _addresses(host: str) -> list[IPAddress]:
+    """Every address `host` resolves to (IPv4-mapped IPv6 as IPv4); none when it does not resolve."""
+    try:
+        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        return []
+    addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
+    return [a.ipv4_mapped if isinstance(a, ipaddress.IPv6Address) and a.ipv4_mapped else a for a in addresses]
+
+
+def _address_kind(address: IPAddress) -> str:
+    if address.is_loopback:
+        return "a loopback"
+    if address.is_link_local:
+        return "a link-local"
+    return "a private" if address.is_private else "a non-public"
 
 
 def _too_large(limit: int, detail: str) -> str:

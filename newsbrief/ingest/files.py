@@ -1,11 +1,18 @@
 """Local inputs: text and Markdown (with optional front matter), HTML pages, JSON/JSONL rows, feed files, and
-folders of them (recursed in sorted order, so runs are repeatable)."""
+folders of them (recursed in sorted order, so runs are repeatable).
+
+A folder source is read inside that folder only: a symbolic link that leads out of it is skipped unread (a link to
+/etc/passwd must not put its first line in the brief), and only regular files are opened, since a FIFO blocks a
+run forever and a device can stream without end.
+"""
 
 from __future__ import annotations
 
 import codecs
 import json
+import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -30,20 +37,52 @@ _SENTENCE_END = re.compile(r"""[.!?:;"'\u201d\u2019)]$""")
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _MD_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_SPECIAL_FILES = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a folder"),
+)
 
 
 def ingest_path(path: Path, options: IngestOptions, web: Web) -> Result:
-    """A file, or every supported file under a folder; hidden files and folders are ignored."""
-    if path.is_dir():
-        articles: list[Article] = []
-        skipped: list[Skipped] = []
-        for child in sorted(path.rglob("*")):
-            if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts):
-                found, missed = guarded(str(child), ingest_file, child, options, web)
-                articles += found
-                skipped += missed
-        return articles, skipped
-    return ingest_file(path, options, web)
+    """A file, or every supported file under a folder; hidden files and folders are ignored, and so are links to
+    folders (the walk does not follow them); links that lead out of the folder are skipped with a reason."""
+    if not path.is_dir():
+        return ingest_file(path, options, web)
+    root = path.resolve()
+    articles: list[Article] = []
+    skipped: list[Skipped] = []
+    for child in sorted(path.rglob("*")):
+        if any(part.startswith(".") for part in child.relative_to(path).parts):
+            continue
+        if child.is_symlink() and not child.resolve().is_relative_to(root):
+            skipped.append(skip(str(child), "symbolic link to outside the source folder (not read)"))
+        elif not child.is_dir():
+            found, missed = guarded(str(child), ingest_file, child, options, web)
+            articles += found
+            skipped += missed
+    return articles, skipped
+
+
+class NotRegularFile(OSError):
+    """A FIFO, device or socket: reading it could block for ever or never end."""
+
+
+def read_regular_file(path: Path) -> bytes:
+    """The bytes of `path` if it is a regular file, checked before opening and again on the opened descriptor
+    (O_NONBLOCK, so a FIFO swapped in between cannot block the open); raises `NotRegularFile` otherwise."""
+    _require_regular(os.stat(path).st_mode)
+    with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
+        _require_regular(os.fstat(handle.fileno()).st_mode)
+        return handle.read()
+
+
+def _require_regular(mode: int) -> None:
+    if not stat.S_ISREG(mode):
+        kind = next((name for test, name in _SPECIAL_FILES if test(mode)), "something else")
+        raise NotRegularFile(f"not a regular file but {kind}")
 
 
 def ingest_file(path: Path, options: IngestOptions, web: Web) -> Result:
@@ -53,7 +92,9 @@ def ingest_file(path: Path, options: IngestOptions, web: Web) -> Result:
     if suffix not in SUPPORTED:
         return [], [skip(origin, f"unsupported file type '{suffix or path.name}'")]
     try:
-        content = path.read_bytes()
+        content = read_regular_file(path)
+    except NotRegularFile as exc:
+        return [], [skip(origin, f"{exc} (not read)")]
     except OSError as exc:
         return [], [skip(origin, f"cannot read the file ({exc.strerror or exc})")]
     if not content.strip():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass
@@ -14,3 +14,6 @@ class IngestOptions:
     user_agent: str = "newsbrief/0.1 (+https://github.com/newsbrief/newsbrief)"
     fetch_linked_pages: bool = True  # feed items with only a snippet get their page fetched
     min_words: int = 40  # below this a feed item counts as snippet-only and an extracted page as too short
+    # Networks (CIDR) that links found in feeds and pages may reach although not public; loopback, private and
+    # link-local addresses are otherwise off limits unless the source itself is on one. "0.0.0.0/0" allows all.
+    private_networks: list[str] = field(default_factory=list)

@@ -1,0 +1,348 @@
+"""The store: one SQLite file that remembers articles, their digests and each brief's stories across days.
+
+Why SQLite (standard `sqlite3`): one file, transactions, and locking between two runs on one store for free.
+Every write is one `BEGIN IMMEDIATE` transaction, so a run killed at any point leaves the store as it was before
+that write; a second run on the same store waits for the lock (up to `LOCK_WAIT` seconds) and then fails cleanly.
+The schema version is SQLite's `user_version`; `_MIGRATIONS[n]` upgrades version n to n + 1, so an old store is
+upgraded in place and a store from a newer newsbrief is refused, never reset. Records are kept as JSON written
+and read by pydantic's `TypeAdapter` over the dataclasses in `newsbrief.records`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from newsbrief.records import Article, ArticleDigest, Story, StoryFacts
+from newsbrief.window import Window
+
+LOCK_WAIT = 60.0  # seconds a run waits for another run's write on the same store
+DIGEST_FORMAT = 1  # bump when summaries or facts change meaning, so cached digests are recomputed
+
+_MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE articles (
+        id TEXT NOT NULL, content_hash TEXT NOT NULL, url TEXT, published TEXT, first_seen TEXT NOT NULL,
+        record TEXT NOT NULL, PRIMARY KEY (id, content_hash));
+    CREATE TABLE digests (key TEXT PRIMARY KEY, article_id TEXT NOT NULL, record TEXT NOT NULL);
+    CREATE TABLE briefs (
+        day TEXT PRIMARY KEY, window_start TEXT NOT NULL, window_end TEXT NOT NULL, folder TEXT NOT NULL,
+        generated_at TEXT NOT NULL);
+    CREATE TABLE brief_articles (
+        day TEXT NOT NULL REFERENCES briefs(day) ON DELETE CASCADE, article_id TEXT NOT NULL,
+        content_hash TEXT NOT NULL, PRIMARY KEY (day, article_id));
+    CREATE TABLE stories (
+        day TEXT NOT NULL REFERENCES briefs(day) ON DELETE CASCADE, id TEXT NOT NULL, rank INTEGER NOT NULL,
+        headline TEXT NOT NULL, status TEXT NOT NULL, first_seen TEXT NOT NULL, previous_id TEXT,
+        previous_day TEXT, text TEXT NOT NULL, record TEXT NOT NULL, PRIMARY KEY (day, id));
+    """,
+]
+SCHEMA_VERSION = len(_MIGRATIONS)
+_TABLES = {"articles", "digests", "briefs", "brief_articles", "stories"}
+
+_ARTICLE = TypeAdapter(Article)
+_DIGEST = TypeAdapter(ArticleDigest)
+_FACTS = TypeAdapter(StoryFacts)
+
+
+class StoreError(RuntimeError):
+    """The store cannot be used as it is: the message says why and what to do."""
+
+
+@dataclass
+class StoredStory:
+    """A story as an earlier brief told it: what memory across days compares today's stories with."""
+
+    day: date
+    id: str
+    headline: str
+    first_seen: date
+    text: str  # headline and summary, for similarity
+    articles: dict[str, str]  # article id -> content hash
+    sources: list[str]
+    entities: list[str]
+    facts: StoryFacts
+
+
+@dataclass
+class StoryHit:
+    """One story that `history` found, with the folder of its brief."""
+
+    day: date
+    id: str
+    headline: str
+    status: str
+    folder: str
+
+
+def content_hash(article: Article) -> str:
+    """What makes an article "the same" for the store: an update in place under one URL changes it."""
+    return hashlib.sha256(f"{article.title}\n{article.text}".encode()).hexdigest()[:16]
+
+
+def digest_key(article: Article, summariser: str, options: object) -> str:
+    """A digest depends on the article's content and date and on the summariser settings, not on when it was read."""
+    parts = [article.id, content_hash(article), article.url, article.source, article.author, article.language]
+    parts += [article.published.isoformat() if article.published else None, summariser, repr(options), DIGEST_FORMAT]
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+
+class Store:
+    """An open store; use `open_store`. Not shared between threads at once (the flow uses it from one)."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+        self.db = connection
+        self.path = path
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """All or nothing; the write lock is taken at the start, so two runs queue instead of deadlocking."""
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            raise StoreError(f"the store {self.path} is busy (another run holds it): {error}") from error
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def cached_digests(self, keys: Sequence[str]) -> dict[str, ArticleDigest]:
+        found: dict[str, ArticleDigest] = {}
+        for key in keys:
+            row = self.db.execute("SELECT record FROM digests WHERE key = ?", (key,)).fetchone()
+            if row:
+                try:
+                    found[key] = _DIGEST.validate_json(row[0])
+                except ValidationError:  # written by an older layout: recompute rather than fail
+                    continue
+        return found
+
+    def save_digests(self, digests: dict[str, ArticleDigest]) -> None:
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO digests (key, article_id, record) VALUES (?, ?, ?)",
+                [(key, d.article.id, _DIGEST.dump_json(d).decode()) for key, d in digests.items()],
+            )
+
+    def previous_cutoff(self, day: date) -> datetime | None:
+        """The end of the window of the latest brief before `day`: where the next brief's window starts."""
+        row = self.db.execute(
+            "SELECT window_end FROM briefs WHERE day < ? ORDER BY day DESC LIMIT 1", (day.isoformat(),)
+        ).fetchone()
+        return datetime.fromisoformat(row[0]) if row else None
+
+    def brief_articles(self, day: date) -> list[Article]:
+        """The articles the brief for `day` was made from, as they were then (for `--rebuild`)."""
+        rows = self.db.execute(
+            "SELECT a.record FROM brief_articles b JOIN articles a ON a.id = b.article_id AND "
+            "a.content_hash = b.content_hash WHERE b.day = ? ORDER BY a.id",
+            (day.isoformat(),),
+        ).fetchall()
+        return [_ARTICLE.validate_json(row[0]) for row in rows]
+
+    def earlier_stories(self, day: date, since: date) -> list[StoredStory]:
+        """Stories of briefs from `since` up to (not including) `day`, newest brief first, in each in rank order."""
+        rows = self.db.execute(
+            "SELECT day, id, headline, first_seen, text, record FROM stories WHERE day < ? AND day >= ? "
+            "ORDER BY day DESC, rank",
+            (day.isoformat(), since.isoformat()),
+        ).fetchall()
+        stories = []
+        for day_text, story_id, headline, first_seen, text, record in rows:
+            data = json.loads(record)
+            stories.append(
+                StoredStory(
+                    day=date.fromisoformat(day_text),
+                    id=story_id,
+                    headline=headline,
+                    first_seen=date.fromisoformat(first_seen),
+                    text=text,
+                    articles=data["articles"],
+                    sources=data["sources"],
+                    entities=data["entities"],
+                    facts=_FACTS.validate_python(data["facts"]),
+                )
+            )
+        return stories
+
+    def save_brief(
+        self, day: date, window: Window, folder: Path, stories: Sequence[Story], generated_at: datetime, seen: datetime
+    ) -> None:
+        """The day's brief, replacing any earlier run of the same day (re-runs leave no duplicate rows)."""
+        digests = [d for s in stories for d in s.articles]
+        with self.transaction() as db:
+            db.execute("DELETE FROM briefs WHERE day = ?", (day.isoformat(),))
+            db.execute(
+                "INSERT INTO briefs (day, window_start, window_end, folder, generated_at) VALUES (?, ?, ?, ?, ?)",
+                (
+                    day.isoformat(),
+                    window.start.isoformat(),
+                    window.end.isoformat(),
+                    str(folder),
+                    generated_at.isoformat(),
+                ),
+            )
+            db.executemany(
+                "INSERT OR IGNORE INTO articles (id, content_hash, url, published, first_seen, record) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        d.article.id,
+                        content_hash(d.article),
+                        d.article.url,
+                        d.article.published.isoformat() if d.article.published else None,
+                        seen.isoformat(),
+                        _ARTICLE.dump_json(d.article).decode(),
+                    )
+                    for d in digests
+                ],
+            )
+            db.executemany(
+                "INSERT OR REPLACE INTO brief_articles (day, article_id, content_hash) VALUES (?, ?, ?)",
+                [(day.isoformat(), d.article.id, content_hash(d.article)) for d in digests],
+            )
+            db.executemany(
+                "INSERT INTO stories (day, id, rank, headline, status, first_seen, previous_id, previous_day, text, "
+                "record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [_story_row(day, rank, story) for rank, story in enumerate(stories)],
+            )
+
+    def history(self, term: str, limit: int = 50) -> list[StoryHit]:
+        """Stories whose headline, summary or entities mention `term` (any case), newest brief first."""
+        pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        rows = self.db.execute(
+            "SELECT s.day, s.id, s.headline, s.status, b.folder FROM stories s JOIN briefs b ON b.day = s.day "
+            "WHERE s.text LIKE ? ESCAPE '\\' OR s.record LIKE ? ESCAPE '\\' ORDER BY s.day DESC, s.rank LIMIT ?",
+            (pattern, pattern, limit),
+        ).fetchall()
+        return [StoryHit(date.fromisoformat(d), i, h, s, f) for d, i, h, s, f in rows]
+
+    def check(self) -> list[str]:
+        """What is wrong with the store (an empty list: nothing): integrity, tables, records that do not parse."""
+        problems = [row[0] for row in self.db.execute("PRAGMA integrity_check") if row[0] != "ok"]
+        problems += [f"foreign key violation in table {row[0]}" for row in self.db.execute("PRAGMA foreign_key_check")]
+        missing = _TABLES - _tables(self.db)
+        problems += [f"table {name} is missing" for name in sorted(missing)]
+        if problems:
+            return problems
+        for table, adapter in (("articles", _ARTICLE), ("digests", _DIGEST)):
+            for (record,) in self.db.execute(f"SELECT record FROM {table}"):
+                try:
+                    adapter.validate_json(record)
+                except ValidationError as error:
+                    problems.append(f"a row of {table} cannot be read ({error.error_count()} errors)")
+                    break
+        return problems
+
+    def counts(self) -> dict[str, int]:
+        return {t: self.db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in sorted(_TABLES)}
+
+
+def _story_row(day: date, rank: int, story: Story) -> tuple[Any, ...]:
+    text = "\n".join([story.headline, *(s.text for s in story.summary)])
+    record = {
+        "articles": {d.article.id: content_hash(d.article) for d in story.articles},
+        "sources": story.sources,
+        "entities": [e.name for e in story.facts.entities],
+        "facts": _FACTS.dump_python(story.facts, mode="json"),
+    }
+    previous = story.previous
+    return (
+        day.isoformat(),
+        story.id,
+        rank,
+        story.headline,
+        story.status,
+        (story.first_seen or day).isoformat(),
+        previous.id if previous else None,
+        previous.date.isoformat() if previous else None,
+        text,
+        json.dumps(record, ensure_ascii=False),
+    )
+
+
+def _tables(db: sqlite3.Connection) -> set[str]:
+    return {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def open_store(path: Path, *, create: bool = True) -> Store:
+    """Open (creating or upgrading if needed) the store at `path`; a StoreError says what is wrong otherwise."""
+    path = Path(path)
+    if not path.exists():
+        if not create:
+            raise StoreError(f"no store at {path}")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreError(f"cannot create the folder of the store {path}: {error.strerror}") from error
+    if not os.access(path.parent, os.W_OK):  # SQLite writes its journal next to the file
+        raise StoreError(f"the folder of the store {path} is not writable (set `store` to a writable path)")
+    try:
+        connection = sqlite3.connect(path, timeout=LOCK_WAIT, isolation_level=None, check_same_thread=False)
+        connection.execute("PRAGMA foreign_keys = ON")
+        store = Store(connection, path)
+        _upgrade(store)
+    except sqlite3.DatabaseError as error:
+        raise StoreError(
+            f"the store {path} cannot be read ({error}); it may be corrupt or not a newsbrief store. "
+            "Run `newsbrief store check`, then move it aside to start a new one."
+        ) from error
+    return store
+
+
+def _upgrade(store: Store) -> None:
+    version = store.db.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        store.close()
+        raise StoreError(
+            f"the store {store.path} was written by a newer newsbrief (schema {version}; this one reads up to "
+            f"{SCHEMA_VERSION}): upgrade newsbrief or point `store` at another file"
+        )
+    if version == SCHEMA_VERSION:
+        return
+    if version == 0 and _tables(store.db):
+        store.close()
+        raise StoreError(f"{store.path} is an SQLite database but not a newsbrief store: point `store` elsewhere")
+    with store.transaction() as db:
+        current = db.execute("PRAGMA user_version").fetchone()[0]  # another run may have upgraded meanwhile
+        for number in range(current, SCHEMA_VERSION):
+            for statement in _MIGRATIONS[number].split(";"):
+                if statement.strip():
+                    db.execute(statement)
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def digest_with_cache(
+    articles: Sequence[Article],
+    summariser: str,
+    options: object,
+    store: Store,
+    compute: Callable[[list[Article]], list[ArticleDigest]],
+    *,
+    refresh: bool = False,
+) -> tuple[list[ArticleDigest], int]:
+    """Digests of `articles` in their order, computing (with `compute`) only those the store does not hold for this
+    content and these settings; the new ones are saved before returning. Also returns how many were computed."""
+    keys = [digest_key(a, summariser, options) for a in articles]
+    cached = {} if refresh else store.cached_digests(keys)
+    missing = [a for a, key in zip(articles, keys, strict=True) if key not in cached]
+    computed = dict(zip([digest_key(a, summariser, options) for a in missing], compute(missing), strict=True))
+    if computed:
+        store.save_digests(computed)
+    found = cached | computed
+    return [replace(found[key], article=a) for a, key in zip(articles, keys, strict=True)], len(missing)
