@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from prefect import flow, task
 from prefect.cache_policies import NONE
@@ -20,10 +19,13 @@ from newsbrief.brief import assemble_brief, digest_articles
 from newsbrief.config import Config, EmailConfig, load_config
 from newsbrief.deliver import send_email, write_files
 from newsbrief.ingest import FetchError, IngestOptions, dedupe, ingest_source
+from newsbrief.memory import lookback_start, remember
 from newsbrief.records import Article, ArticleDigest, Brief, Skipped, Story
 from newsbrief.render import render_all
+from newsbrief.store import digest_with_cache, open_store
 from newsbrief.stories import StoryOptions, build_stories
 from newsbrief.summarise import SummaryOptions
+from newsbrief.window import WindowError, brief_window, parse_duration, parse_since, select_recent, time_zone
 
 log = logging.getLogger("newsbrief.flow")
 
@@ -113,34 +115,82 @@ def daily_brief(
     out: str | None = None,
     day: str | None = None,
     summariser: str | None = None,
+    since: str | None = None,
+    window: str | None = None,
+    rebuild: bool = False,
+    now: str | None = None,
 ) -> BriefRun:
-    """Ingest, summarise, extract facts, group stories, render and deliver one day's brief."""
+    """Ingest, keep the articles of the day's window, summarise and extract facts (articles the store already
+    digested are not redone), group stories, mark each new or developing, render, remember and deliver.
+
+    `rebuild` recomputes the day from the articles the store kept for it, reading no source; `now` (ISO) is the
+    clock, for tests and replays (default: the machine's clock, read once)."""
     settings = load_config(config, sources=sources or None, out=Path(out) if out else None, summariser=summariser)
-    brief_date = date.fromisoformat(day) if day else datetime.now(ZoneInfo(settings.timezone)).date()
-    log.info("reading %d source(s)", len(settings.sources))
-    articles, skipped = gather_sources(settings)
-    if not articles:
-        reasons = "; ".join(f"{s.title or s.url or s.source}: {s.reason}" for s in skipped) or "no sources given"
-        raise NothingToBrief(f"no article could be read from any source ({reasons})")
-    log.info("summarising and extracting facts from %d article(s)", len(articles))
-    digests = summarise_and_extract(articles, settings.summariser, settings.summary)
-    cutoff = datetime.combine(brief_date + timedelta(days=1), time(), ZoneInfo(settings.timezone))
-    stories = tell_stories(digests, settings.stories, cutoff)
-    brief = assemble_brief(
-        brief_date,
-        stories,
-        skipped,
-        settings.timezone,
-        settings.top_entities,
-        watchlists=settings.watch,
-        max_words=settings.max_words,
-        glance=settings.glance,
-    )
-    rendered = render(brief, settings.templates)
-    files = write(rendered, settings.out / brief_date.isoformat())
+    zone = time_zone(settings.timezone)
+    clock = datetime.fromisoformat(now) if now else datetime.now(UTC)
+    brief_date = _brief_day(day or settings.date, clock.astimezone(zone).date())
+    length = parse_duration(window or settings.window) if (window or settings.window) else None
+    start = parse_since(since, zone) if since else None
+    if rebuild:
+        store = open_store(settings.store_path, create=False)
+        articles, skipped = store.brief_articles(brief_date), []
+        if not articles:
+            store.close()
+            raise NothingToBrief(f"the store {settings.store_path} holds no brief for {brief_date} to rebuild")
+    else:
+        log.info("reading %d source(s)", len(settings.sources))
+        articles, skipped = gather_sources(settings)
+        if not articles:
+            reasons = "; ".join(f"{s.title or s.url or s.source}: {s.reason}" for s in skipped) or "no sources given"
+            raise NothingToBrief(f"no article could be read from any source ({reasons})")
+        store = open_store(settings.store_path)
+    try:
+        previous_end = store.previous_cutoff(brief_date)
+        span = brief_window(brief_date, zone, since=start, length=length, previous_end=previous_end)
+        articles, outside = select_recent(articles, span)
+        skipped += outside
+        if not articles:
+            raise NothingToBrief(f"none of the {len(outside)} article(s) read was published in the window {span}")
+        digests, computed = digest_with_cache(
+            articles,
+            settings.summariser,
+            settings.summary,
+            store,
+            lambda batch: summarise_and_extract(batch, settings.summariser, settings.summary) if batch else [],
+            refresh=rebuild,
+        )
+        log.info("summarised %d article(s), %d from the store", computed, len(articles) - computed)
+        stories = tell_stories(digests, settings.stories, span.end)
+        remember(stories, store.earlier_stories(brief_date, lookback_start(brief_date)), brief_date)
+        brief = assemble_brief(
+            brief_date,
+            stories,
+            skipped,
+            settings.timezone,
+            settings.top_entities,
+            watchlists=settings.watch,
+            max_words=settings.max_words,
+            glance=settings.glance,
+        )
+        brief.window_start, brief.window_end = span.start.astimezone(zone), span.end
+        rendered = render(brief, settings.templates)
+        folder = settings.out / brief_date.isoformat()
+        files = write(rendered, folder)
+        store.save_brief(brief_date, span, folder, stories, brief.generated_at, clock)
+    finally:
+        store.close()
     log.info("wrote %s", ", ".join(str(f) for f in files))
     if settings.email.enabled:
         subject = settings.email.subject.format(date=brief_date.isoformat())
         email(settings.email, subject, rendered["brief.md"], rendered["brief.html"])
         log.info("emailed the brief to %s", ", ".join(settings.email.recipients))
     return BriefRun(brief=brief, files=files)
+
+
+def _brief_day(text: str | None, today: date) -> date:
+    if text is None:
+        return today
+    try:
+        return date.fromisoformat(text)
+    except ValueError as error:
+        raise WindowError(f"cannot read the date {text!r}: use YYYY-MM-DD") from error

@@ -60,11 +60,23 @@ def run(
     out: OutOption = None,
     date: DateOption = None,
     summariser: SummariserOption = None,
+    since: Annotated[
+        str | None, typer.Option(help="Cover articles published since this ISO date-time (in the configured zone).")
+    ] = None,
+    window: Annotated[
+        str | None,
+        typer.Option(help="Cover this long before the end of the day, e.g. 36h (default: since the last brief or 24h)"),
+    ] = None,
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Recompute the day from the articles the store kept for it.")
+    ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging.")] = False,
 ) -> None:
     """Build today's brief with the Prefect flow and write brief.md, brief.html and brief.json."""
     _setup_logging(verbose)
     from flows.daily_brief import NothingToBrief, daily_brief
+    from newsbrief.store import StoreError
+    from newsbrief.window import WindowError
 
     try:
         with _progress("Building the brief"):
@@ -74,8 +86,11 @@ def run(
                 out=str(out) if out else None,
                 day=date,
                 summariser=summariser,
+                since=since,
+                window=window,
+                rebuild=rebuild,
             )
-    except NothingToBrief as error:
+    except (NothingToBrief, StoreError, WindowError) as error:
         typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
         raise typer.Exit(code=1) from error
     brief = result.brief
@@ -84,7 +99,9 @@ def run(
         _plural(len(brief.stories), "story", "stories"),
         _plural(len(brief.sources), "source"),
     )
-    typer.echo(f"{counts[0]} in {counts[1]} from {counts[2]}, {len(brief.skipped)} skipped")
+    older = sum(s.reason.startswith("older than") for s in brief.skipped)
+    aged = f" ({older} older than the window)" if older else ""
+    typer.echo(f"{counts[0]} in {counts[1]} from {counts[2]}, {len(brief.skipped)} skipped{aged}")
     for path in result.files:
         typer.echo(str(path))
 
@@ -111,6 +128,70 @@ class _progress:
     def __exit__(self, *exc: object) -> None:
         if self.status is not None:
             self.status.__exit__(*exc)
+
+
+StoreOption = Annotated[
+    Path | None, typer.Option("--store", help="The store file (default: the config's, else briefs/newsbrief.db).")
+]
+
+
+def _store_path(config: Path | None, store: Path | None) -> Path:
+    from newsbrief.config import load_config
+
+    return store or load_config(config).store_path
+
+
+store_app = typer.Typer(help="Inspect the store that remembers earlier briefs.", no_args_is_help=True)
+app.add_typer(store_app, name="store")
+
+
+@store_app.command("check")
+def store_check(config: ConfigOption = None, store: StoreOption = None) -> None:
+    """Say whether the store can be read and what is wrong with it; exit code 1 when something is."""
+    from newsbrief.store import StoreError, open_store
+
+    path = _store_path(config, store)
+    try:
+        opened = open_store(path, create=False)
+    except StoreError as error:
+        typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(code=1) from error
+    try:
+        problems = opened.check()
+        counts = opened.counts() if not problems else {}
+    finally:
+        opened.close()
+    for problem in problems:
+        typer.secho(f"problem: {problem}", fg=typer.colors.RED, err=True)
+    if problems:
+        raise typer.Exit(code=1)
+    typer.echo(f"{path}: ok · " + " · ".join(f"{count} {table}" for table, count in counts.items()))
+
+
+@app.command()
+def history(
+    term: Annotated[str, typer.Argument(help="Words to look for in the stories of earlier briefs.")],
+    config: ConfigOption = None,
+    store: StoreOption = None,
+    limit: Annotated[int, typer.Option(help="At most this many stories.")] = 50,
+) -> None:
+    """List the earlier briefs' stories that mention TERM, newest first, with links to their brief files."""
+    from newsbrief.store import StoreError, open_store
+
+    try:
+        opened = open_store(_store_path(config, store), create=False)
+    except StoreError as error:
+        typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(code=1) from error
+    try:
+        hits = opened.history(term, limit)
+    finally:
+        opened.close()
+    if not hits:
+        typer.echo(f"no story in the store mentions {term!r}")
+    for hit in hits:
+        typer.echo(f"{hit.day}  [{hit.status}]  {hit.headline}")
+        typer.echo(f"    {Path(hit.folder) / 'brief.html'}#{hit.id}  ·  {Path(hit.folder) / 'brief.md'}")
 
 
 @app.command()

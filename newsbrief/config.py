@@ -51,6 +51,13 @@ class Config:
     glance: int = 8  # stories in the "At a glance" list
     story_words: int = 80  # each story's summary, in words (at most)
     watch: list[Watchlist] = field(default_factory=list)
+    date: str | None = None  # the brief's day, YYYY-MM-DD (default: today in `timezone`); --date overrides
+    window: str | None = None  # e.g. "36h": the brief covers this much before the end of its day (see window.py)
+    store: Path | None = None  # the SQLite store that remembers earlier briefs (default: <out>/newsbrief.db)
+
+    @property
+    def store_path(self) -> Path:
+        return self.store or self.out / "newsbrief.db"
 
     @property
     def stories(self) -> StoryOptions:
@@ -85,7 +92,7 @@ def _from_toml(raw: dict[str, Any], base: Path) -> dict[str, Any]:
     for key, value in raw.items():
         if key in _SECTIONS:
             values[key] = _section(_SECTIONS[key], value, key)
-        elif key in ("out", "templates"):
+        elif key in ("out", "templates", "store"):
             values[key] = _relative_to(base, value)
         elif key == "sources":
             values[key] = [_source_relative_to(base, s) for s in value]

@@ -253,8 +253,13 @@ class Store:
         return {t: self.db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in sorted(_TABLES)}
 
 
+def story_text(story: Story) -> str:
+    """What memory across days compares a story by (and `history` searches): its headline and summary."""
+    return "\n".join([story.headline, *(s.text for s in story.summary)])
+
+
 def _story_row(day: date, rank: int, story: Story) -> tuple[Any, ...]:
-    text = "\n".join([story.headline, *(s.text for s in story.summary)])
+    text = story_text(story)
     record = {
         "articles": {d.article.id: content_hash(d.article) for d in story.articles},
         "sources": story.sources,

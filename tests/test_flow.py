@@ -146,7 +146,7 @@ def test_bad_inputs_are_skipped_with_reasons_and_the_brief_is_still_sent(
     config = tmp_path / "nb.toml"
     config.write_text(
         f'sources = ["inbox", "{httpserver.url_for("/broken.xml")}", "{httpserver.url_for("/down")}",'
-        f' "{httpserver.url_for("/huge")}"]\nout = "out"\n'
+        f' "{httpserver.url_for("/huge")}"]\nout = "out"\nwindow = "72h"\n'
         f'[email]\nenabled = true\nhost = "{smtp_server.host}"\nport = {smtp_server.port}\n'
         'recipients = ["desk@newsbrief.test"]\n'
     )

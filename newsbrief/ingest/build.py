@@ -83,8 +83,7 @@ def make_article(
         words = word_count(text)
         return skip(origin, f"too little text to use ({words} word{'' if words == 1 else 's'})", url, title)
     if language != "en":
-        declared = f", declared '{declared_language}'" if declared_language else ""
-        return skip(origin, f"not English ({language_name(language)}{declared})", url, title)
+        return skip(origin, not_english(language, declared_language), url, title)
     return Article(
         id=article_id or (url_id(url) if url else content_hash(text)),
         url=url,
@@ -97,6 +96,12 @@ def make_article(
         fetched_at=fetched_at or datetime.now(UTC),
         flags=list(flags or []) + ([] if title else [UNTITLED]),
     )
+
+
+def not_english(language: str, declared_language: str | None = None) -> str:
+    """The skip reason for a text in another language, named ("not English (German, declared 'de')")."""
+    declared = f", declared '{declared_language}'" if declared_language else ""
+    return f"not English ({language_name(language)}{declared})"
 
 
 def _title_from(sentence: str) -> str:

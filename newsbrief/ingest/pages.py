@@ -7,12 +7,12 @@ from datetime import datetime
 
 import trafilatura
 
-from newsbrief.ingest.build import make_article, skip
+from newsbrief.ingest.build import make_article, not_english, skip
 from newsbrief.ingest.fetch import Refused, Response, Web
 from newsbrief.ingest.options import IngestOptions
 from newsbrief.ingest.urls import host_name
 from newsbrief.records import Article, Skipped
-from newsbrief.text import word_count
+from newsbrief.text import guess_language, word_count
 
 # htmldate keeps the time and zone when the page gives them (most news pages do in their meta tags).
 _DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
@@ -71,6 +71,9 @@ def page_article(
     page = extract_page(markup, url)
     if page is None:
         return skip(origin, "no article text found on the page", url)
+    language = guess_language(page.text)
+    if language not in ("en", "und"):  # before the length check: Chinese or Japanese text has no spaces to count
+        return skip(origin, not_english(language, page.language), url, page.title)
     words = word_count(page.text)
     if words < options.min_words:
         return skip(
