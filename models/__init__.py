@@ -1,1 +1,1 @@
-"""The model registry and the NER tagger weights, shipped as package data `newsbrief.model_data` (see pyproject.toml)."""
+"""The model registry and the NER tagger weights, shipped as the package data `newsbrief.model_data`."""

@@ -176,9 +176,9 @@ def word_total(markdown: str) -> int:
 
 def fit_to_budget(brief: Brief, user_templates: Path | None = None) -> str:
     """The Markdown brief within `brief.max_words`: as many stories in full as fit, in reading order, the rest by
-    headline only (`Story.in_full = False`); on a day of hundreds of stories, as many headlines as fit, the others
-    counted and left to brief.json (`Story.listed = False`). Returns that Markdown (the smallest form when even no
-    story and no headline fit)."""
+    headline (`Story.in_full = False`), at most MORE_HEADLINES of them; the others are counted and left to
+    brief.json (`Story.listed = False`). Stories in full come first: a reader gets the top of the day told, not a
+    list of two hundred headlines. Returns that Markdown (the smallest form when even that exceeds the budget)."""
     order = reading_order(brief)
     rest = [s for s in brief.stories if s not in order]
 
@@ -189,14 +189,17 @@ def fit_to_budget(brief: Brief, user_templates: Path | None = None) -> str:
             story.listed = rank < listed
         return render_markdown(brief, user_templates)
 
-    everything = render(len(order), len(brief.stories))
-    if brief.max_words is None or word_total(everything) <= brief.max_words:
-        return everything
-    if word_total(render(0, len(brief.stories))) <= brief.max_words:
-        full = _most_that_fit(len(order), lambda n: word_total(render(n, len(brief.stories))) <= brief.max_words)
-        return render(full, len(brief.stories))
-    listed = _most_that_fit(len(brief.stories), lambda n: word_total(render(0, n)) <= brief.max_words)
-    return render(0, listed)
+    def fits(full: int, listed: int) -> bool:
+        return brief.max_words is None or word_total(render(full, listed)) <= brief.max_words
+
+    if fits(len(order), MORE_HEADLINES):
+        return render(len(order), MORE_HEADLINES)
+    if fits(0, MORE_HEADLINES):
+        return render(_most_that_fit(len(order), lambda n: fits(n, MORE_HEADLINES)), MORE_HEADLINES)
+    return render(0, _most_that_fit(MORE_HEADLINES, lambda n: fits(0, n)))
+
+
+MORE_HEADLINES = 25  # stories listed by headline beyond the budget; the rest are counted and left to brief.json
 
 
 def _most_that_fit(most: int, fits: Callable[[int], bool]) -> int:

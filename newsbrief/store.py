@@ -5,7 +5,8 @@ Every write is one `BEGIN IMMEDIATE` transaction, so a run killed at any point l
 that write; a second run on the same store waits for the lock (up to `LOCK_WAIT` seconds) and then fails cleanly.
 The schema version is SQLite's `user_version`; `_MIGRATIONS[n]` upgrades version n to n + 1, so an old store is
 upgraded in place and a store from a newer newsbrief is refused, never reset. Records are kept as JSON written
-and read by pydantic's `TypeAdapter` over the dataclasses in `newsbrief.records`.
+and read by pydantic's `TypeAdapter` over the dataclasses in `newsbrief.records`. No constant here saw any data:
+`LOCK_WAIT` is a wait a person would accept before being told that another run holds the store.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -227,7 +228,8 @@ class Store:
         pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         rows = self.db.execute(
             "SELECT s.day, s.id, s.headline, s.status, b.folder FROM stories s JOIN briefs b ON b.day = s.day "
-            "WHERE s.text LIKE ? ESCAPE '\\' OR s.record LIKE ? ESCAPE '\\' ORDER BY s.day DESC, s.rank LIMIT ?",
+            "WHERE s.text LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM json_each(s.record, '$.entities') "
+            "WHERE value LIKE ? ESCAPE '\\') ORDER BY s.day DESC, s.rank LIMIT ?",
             (pattern, pattern, limit),
         ).fetchall()
         return [StoryHit(date.fromisoformat(d), i, h, s, f) for d, i, h, s, f in rows]
@@ -342,7 +344,8 @@ def digest_with_cache(
     refresh: bool = False,
 ) -> tuple[list[ArticleDigest], int]:
     """Digests of `articles` in their order, computing (with `compute`) only those the store does not hold for this
-    content and these settings; the new ones are saved before returning. Also returns how many were computed."""
+    content and these settings; the new ones are saved before returning. Also returns how many were computed.
+    A cached digest keeps the article as first read (its `fetched_at` too), so a re-run gives the same brief."""
     keys = [digest_key(a, summariser, options) for a in articles]
     cached = {} if refresh else store.cached_digests(keys)
     missing = [a for a, key in zip(articles, keys, strict=True) if key not in cached]
@@ -350,4 +353,4 @@ def digest_with_cache(
     if computed:
         store.save_digests(computed)
     found = cached | computed
-    return [replace(found[key], article=a) for a, key in zip(articles, keys, strict=True)], len(missing)
+    return [found[key] for key in keys], len(missing)

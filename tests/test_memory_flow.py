@@ -153,8 +153,11 @@ def test_history_lists_the_briefs_that_told_a_story_newest_first(three_days) -> 
     root, _ = three_days
     result = CliRunner().invoke(app, ["history", "River Ostra", "--config", str(root / "nb.toml")])
     assert result.exit_code == 0, result.output
-    days = [line.split()[0] for line in result.output.splitlines() if not line.startswith(" ")]
-    assert days == list(reversed(DAYS))
+    hits = [line.split("  ") for line in result.output.splitlines() if not line.startswith(" ")]
+    days = [hit[0] for hit in hits]
+    assert days == sorted(days, reverse=True) and set(days) == set(DAYS)
+    flood = [day for day, _, headline in hits if "Ostra" in headline]  # other stories may name the river too
+    assert flood == list(reversed(DAYS))
     assert f"{root / 'out' / DAYS[0] / 'brief.html'}#" in result.output
     checked = CliRunner().invoke(app, ["store", "check", "--config", str(root / "nb.toml")])
     assert checked.exit_code == 0 and ": ok · " in checked.output
@@ -172,7 +175,7 @@ def test_undated_articles_are_kept_and_marked_and_future_ones_skipped(prefect_ha
     )
     assert result.exit_code == 0, result.output
     assert "1 article in 1 story from 1 source, 1 skipped" in result.output
-    md = (out / DAYS[1] / "brief.md").read_text()
+    md = (tmp_path / "out" / DAYS[1] / "brief.md").read_text()
     assert "(undated)" in md and "dated after the brief's window" in md
 
 

@@ -8,6 +8,7 @@ of the wheel, data read from the repo's layout instead of through the import sys
 from __future__ import annotations
 
 import logging
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -58,8 +59,11 @@ def test_a_users_template_overrides_the_bundled_one_by_name(tmp_path: Path) -> N
 
 
 def test_the_wheel_holds_templates_registry_and_tagger_weights(tmp_path: Path) -> None:
+    source = tmp_path / "source"  # a copy, so setuptools' build/ folder (stale files included) stays out of the repo
+    skipped = shutil.ignore_patterns(".*", "build", "briefs", "checkpoints", "*.egg-info", "__pycache__")
+    shutil.copytree(ROOT, source, ignore=skipped)
     command = [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w"]
-    subprocess.run([*command, str(tmp_path), str(ROOT)], check=True, capture_output=True)
+    subprocess.run([*command, str(tmp_path), str(source)], check=True, capture_output=True)
     (wheel,) = tmp_path.glob("newsbrief-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     assert names >= SHIPPED

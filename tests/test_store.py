@@ -70,7 +70,7 @@ def test_a_second_run_digests_only_new_or_changed_articles(tmp_path: Path) -> No
     later = replace(ferry, fetched_at=datetime(2026, 12, 3, tzinfo=UTC), flags=["undated"])
     again, computed = digest_with_cache([bridge, later], "clean-lead", OPTIONS, store, compute)
     assert computed == 0 and compute.seen == ["ferry", "bridge"]
-    assert again[1] == replace(first[0], article=later)  # the cached digest, on today's record of the article
+    assert again[1] == first[0]  # the digest as first made, article record (and its fetched_at) included
     assert again[0].summary == first[1].summary and again[0].facts == first[1].facts
     updated = replace(ferry, text=FERRY + " The first boat leaves at six.")  # updated in place: same id and URL
     _, computed = digest_with_cache([updated], "clean-lead", OPTIONS, store, compute)
@@ -187,3 +187,15 @@ def test_a_store_in_a_folder_that_cannot_be_written_is_a_clear_error(tmp_path: P
     blocker.write_text("")
     with pytest.raises(StoreError, match="cannot create the folder of the store"):
         open_store(blocker / "nb.db")
+
+
+def test_a_write_interrupted_midway_leaves_the_store_as_it_was(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "nb.db")
+    digests = digest_articles([article("ferry", FERRY, "Ferry to run hourly")], "lead", OPTIONS)
+    with pytest.raises(KeyboardInterrupt), store.transaction() as db:
+        db.execute("INSERT INTO briefs VALUES ('2026-12-02', 'a', 'b', 'c', 'd')")
+        raise KeyboardInterrupt  # a run stopped between two statements of one write
+    assert store.counts()["briefs"] == 0
+    store.save_brief(DAY, WINDOW, tmp_path, [story_of(digests, "s-ferry")], WINDOW.end, WINDOW.end)
+    assert store.counts()["briefs"] == 1 and store.check() == []
+    store.close()

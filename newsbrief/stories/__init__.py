@@ -108,9 +108,9 @@ def _with_source(sentence: SummarySentence, source: str) -> SummarySentence:
 
 def _headlines(stories: list[list[ArticleDigest]], summaries: list[list[SummarySentence]]) -> list[tuple[str, str]]:
     """(headline, article id) per story: of the titles of its last day (`_latest`), the one closest to the others in
-    meaning (the most representative). A story with no real title is named by its first summary sentence, never by
-    a sentence picked for position alone (a made-up title is the article's first sentence, often a dateline or an
-    attribution)."""
+    meaning (the most representative). A story with no real title is named by its summary sentence that best covers
+    the story on its own, never by a sentence picked for position alone (a made-up title is the article's first
+    sentence, often a dateline, an attribution or a columnist's opener)."""
     titled = [_latest([d for d in story if d.article.title and UNTITLED not in d.article.flags]) for story in stories]
     vectors = iter(encode([d.article.title for story in titled if len(story) > 1 for d in story]))
     result = []
@@ -121,9 +121,9 @@ def _headlines(stories: list[list[ArticleDigest]], summaries: list[list[SummaryS
             block = np.stack([next(vectors) for _ in candidates])
             chosen = candidates[int(np.argmax(block @ block.mean(0)))]
         else:
-            first = summary[0] if summary else None
-            text = first.text if first else story[0].article.title
-            result.append((_shorten(text), first.article_id if first else story[0].article.id))
+            best = max(summary, key=lambda s: s.score, default=None)
+            text = best.text if best else story[0].article.title
+            result.append((_shorten(text), best.article_id if best else story[0].article.id))
             continue
         result.append((chosen.article.title, chosen.article.id))
     return result

@@ -36,6 +36,7 @@ _HARM = re.compile(
     re.IGNORECASE,
 )
 _WINDOW = 60  # characters either side of a number where its harm words stand
+LEAD_SHARE = 0.3  # the top of an article, where a casualty figure is today's news
 TOP_ENTITIES = 5  # an entity watch matches a story whose most salient entities include it
 
 
@@ -103,6 +104,8 @@ def casualties(story: Story) -> float:
             continue
         for reading in number.readings:
             text = texts.get(reading.article_id, "")
+            if reading.start > LEAD_SHARE * len(text):
+                continue
             around = text[max(0, reading.start - _WINDOW) : reading.end + _WINDOW]
             if reading.value and reading.value > largest and _HARM.search(around):
                 largest = reading.value
