@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from prefect import flow, task
@@ -16,8 +16,9 @@ from prefect.cache_policies import NONE
 from prefect.states import State
 
 from newsbrief.brief import assemble_brief, digest_articles
-from newsbrief.config import Config, EmailConfig, load_config
+from newsbrief.config import Config, EmailConfig, load_config, parse_day
 from newsbrief.deliver import send_email, write_files
+from newsbrief.errors import RunError
 from newsbrief.ingest import FetchError, IngestOptions, dedupe, ingest_source
 from newsbrief.memory import lookback_start, remember
 from newsbrief.records import Article, ArticleDigest, Brief, Skipped, Story
@@ -25,12 +26,12 @@ from newsbrief.render import render_all
 from newsbrief.store import digest_with_cache, open_store
 from newsbrief.stories import StoryOptions, build_stories
 from newsbrief.summarise import SummaryOptions
-from newsbrief.window import WindowError, brief_window, parse_duration, parse_since, select_recent, time_zone
+from newsbrief.window import brief_window, parse_duration, parse_since, select_recent, time_zone
 
 log = logging.getLogger("newsbrief.flow")
 
 
-class NothingToBrief(RuntimeError):
+class NothingToBrief(RunError):
     """No source could be read: there is nothing to write a brief about."""
 
 
@@ -97,8 +98,12 @@ def gather_sources(config: Config) -> tuple[list[Article], list[Skipped]]:
             found, lost = future.result()
             articles.extend(found)
             skipped.extend(lost)
+            if not found:
+                reasons = "; ".join(dict.fromkeys(s.reason for s in lost)) or "nothing in it"
+                log.warning("source %s gave no article: %s", source, reasons)
         else:
             error = future.state.result(raise_on_failure=False)
+            log.warning("source %s could not be read: %s", source, error)
             skipped.append(Skipped(source=source, reason=f"could not be read: {error}", url=_url_of(source)))
     unique, duplicates = dedupe(articles)
     return unique, skipped + duplicates
@@ -125,11 +130,18 @@ def daily_brief(
 
     `rebuild` recomputes the day from the articles the store kept for it, reading no source; `now` (ISO) is the
     clock, for tests and replays (default: the machine's clock, read once)."""
-    settings = load_config(config, sources=sources or None, out=Path(out) if out else None, summariser=summariser)
+    settings = load_config(
+        config,
+        sources=sources or None,
+        out=Path(out) if out else None,
+        summariser=summariser,
+        date=day,
+        window=window,
+    )
     zone = time_zone(settings.timezone)
     clock = datetime.fromisoformat(now) if now else datetime.now(UTC)
-    brief_date = _brief_day(day or settings.date, clock.astimezone(zone).date())
-    length = parse_duration(window or settings.window) if (window or settings.window) else None
+    brief_date = parse_day(settings.date) if settings.date else clock.astimezone(zone).date()
+    length = parse_duration(settings.window) if settings.window else None
     start = parse_since(since, zone) if since else None
     if rebuild:
         store = open_store(settings.store_path, create=False)
@@ -185,12 +197,3 @@ def daily_brief(
         email(settings.email, subject, rendered["brief.md"], rendered["brief.html"])
         log.info("emailed the brief to %s", ", ".join(settings.email.recipients))
     return BriefRun(brief=brief, files=files)
-
-
-def _brief_day(text: str | None, today: date) -> date:
-    if text is None:
-        return today
-    try:
-        return date.fromisoformat(text)
-    except ValueError as error:
-        raise WindowError(f"cannot read the date {text!r}: use YYYY-MM-DD") from error

@@ -5,18 +5,23 @@ from __future__ import annotations
 import json
 import logging
 import os
+import signal
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
+
+from newsbrief.errors import RunError, UsageError
 
 if TYPE_CHECKING:
     from newsbrief.records import Article
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")  # slow, busy machines
+log = logging.getLogger("newsbrief.cli")
 
 app = typer.Typer(
     help="newsbrief turns the day's news into a daily brief in which every sentence and fact is traceable to its "
@@ -25,7 +30,7 @@ app = typer.Typer(
     add_completion=False,
 )
 
-ConfigOption = Annotated[Path | None, typer.Option("--config", "-c", help="A newsbrief.toml file.", exists=True)]
+ConfigOption = Annotated[Path | None, typer.Option("--config", "-c", help="A newsbrief.toml file.")]
 SourcesOption = Annotated[
     list[str] | None, typer.Option("--sources", "-s", help="Feed/page URL, file or folder; repeat for more.")
 ]
@@ -34,6 +39,7 @@ DateOption = Annotated[str | None, typer.Option("--date", help="The brief's date
 SummariserOption = Annotated[
     str | None, typer.Option("--summariser", help="Summariser by name (see `newsbrief models`).")
 ]
+VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging, and tracebacks of errors.")]
 
 
 def _setup_logging(verbose: bool) -> None:
@@ -51,6 +57,83 @@ def _setup_logging(verbose: bool) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     root.propagate = False
+    if not verbose:
+        handler.addFilter(_OneLine())
+
+
+class _OneLine(logging.Filter):
+    """A logged exception as one line, its type and message appended, with no traceback: a skipped page or a
+    retried fetch is an expected event of a daily run, and `--verbose` brings the tracebacks back."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if error is not None:
+            message = record.getMessage()
+            if str(error) not in message:
+                message += f" ({type(error).__name__}: {error})"
+            record.msg, record.args = message, ()
+        record.exc_info, record.exc_text, record.stack_info = None, None, None
+        return True
+
+
+def _quiet_prefect_tracebacks() -> None:
+    """Prefect logs each failed task attempt and a failed flow with a traceback, through the root logger's
+    handlers; without `--verbose` those become one line each."""
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, _OneLine) for f in handler.filters):
+            handler.addFilter(_OneLine())
+
+
+@contextmanager
+def _reported_errors(verbose: bool) -> Iterator[None]:
+    """Failures as one line on stderr: exit status 2 for a bad argument or setting, 1 for a run that failed.
+    An unexpected error is one line too, unless `--verbose` asks for its traceback."""
+    from newsbrief.store import StoreError
+    from newsbrief.window import WindowError
+
+    try:
+        yield
+    except typer.Exit:
+        raise
+    except (UsageError, WindowError) as error:
+        _fail(str(error), UsageError.exit_code, error)
+    except (RunError, StoreError) as error:
+        _fail(str(error), RunError.exit_code, error)
+    except Exception as error:
+        if verbose:
+            raise
+        _fail(f"{type(error).__name__}: {error} (--verbose shows the traceback)", RunError.exit_code, error)
+
+
+def _fail(message: str, code: int, error: Exception) -> NoReturn:
+    typer.secho("error: " + " ".join(message.split()), fg=typer.colors.RED, err=True)
+    raise typer.Exit(code=code) from error
+
+
+@contextmanager
+def _prefect_api_or_local() -> Iterator[None]:
+    """The configured Prefect API, or, when it cannot be reached, Prefect's own local (ephemeral) mode: a brief
+    written without the server's run history beats no brief at all."""
+    from prefect.client.orchestration import get_client
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    url = PREFECT_API_URL.value()
+    problem = None
+    if url:
+        with get_client(sync_client=True) as client:
+            problem = client.api_healthcheck()
+    if problem is None:
+        yield
+        return
+    log.warning("the Prefect API at %s cannot be reached (%s); running the flow locally", url, problem)
+    with temporary_settings(restore_defaults={PREFECT_API_URL}):
+        yield
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    """SIGTERM as a normal exit (status 143): Python's default kills at once, skipping the exit handlers that stop
+    Prefect's temporary API server, which then outlived the run."""
+    raise SystemExit(128 + signum)
 
 
 @app.command()
@@ -70,16 +153,27 @@ def run(
     rebuild: Annotated[
         bool, typer.Option("--rebuild", help="Recompute the day from the articles the store kept for it.")
     ] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging.")] = False,
+    verbose: VerboseOption = False,
 ) -> None:
-    """Build today's brief with the Prefect flow and write brief.md, brief.html and brief.json."""
-    _setup_logging(verbose)
-    from flows.daily_brief import NothingToBrief, daily_brief
-    from newsbrief.store import StoreError
-    from newsbrief.window import WindowError
+    """Build today's brief with the Prefect flow and write brief.md, brief.html and brief.json.
 
-    try:
-        with _progress("Building the brief"):
+    Every argument and the whole config are checked before anything runs."""
+    _setup_logging(verbose)
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    with _reported_errors(verbose):
+        from newsbrief.config import load_config
+        from newsbrief.window import parse_since, time_zone
+
+        settings = load_config(
+            config, sources=sources or None, out=out, summariser=summariser, date=date, window=window
+        )
+        if since:
+            parse_since(since, time_zone(settings.timezone))
+        from flows.daily_brief import daily_brief
+
+        if not verbose:
+            _quiet_prefect_tracebacks()
+        with _progress("Building the brief"), _prefect_api_or_local():
             result = daily_brief(
                 config=str(config) if config else None,
                 sources=sources,
@@ -90,9 +184,6 @@ def run(
                 window=window,
                 rebuild=rebuild,
             )
-    except (NothingToBrief, StoreError, WindowError) as error:
-        typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
-        raise typer.Exit(code=1) from error
     brief = result.brief
     counts = (
         _plural(len(brief.articles), "article"),
@@ -146,16 +237,13 @@ app.add_typer(store_app, name="store")
 
 
 @store_app.command("check")
-def store_check(config: ConfigOption = None, store: StoreOption = None) -> None:
+def store_check(config: ConfigOption = None, store: StoreOption = None, verbose: VerboseOption = False) -> None:
     """Say whether the store can be read and what is wrong with it; exit code 1 when something is."""
-    from newsbrief.store import StoreError, open_store
+    from newsbrief.store import open_store
 
-    path = _store_path(config, store)
-    try:
+    with _reported_errors(verbose):
+        path = _store_path(config, store)
         opened = open_store(path, create=False)
-    except StoreError as error:
-        typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
-        raise typer.Exit(code=1) from error
     try:
         problems = opened.check()
         counts = opened.counts() if not problems else {}
@@ -174,15 +262,13 @@ def history(
     config: ConfigOption = None,
     store: StoreOption = None,
     limit: Annotated[int, typer.Option(help="At most this many stories.")] = 50,
+    verbose: VerboseOption = False,
 ) -> None:
     """List the earlier briefs' stories that mention TERM, newest first, with links to their brief files."""
-    from newsbrief.store import StoreError, open_store
+    from newsbrief.store import open_store
 
-    try:
+    with _reported_errors(verbose):
         opened = open_store(_store_path(config, store), create=False)
-    except StoreError as error:
-        typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
-        raise typer.Exit(code=1) from error
     try:
         hits = opened.history(term, limit)
     finally:
@@ -200,11 +286,17 @@ def serve(
     config: ConfigOption = None,
     timezone: Annotated[str, typer.Option(help="Time zone the cron schedule is read in.")] = "UTC",
 ) -> None:
-    """Serve the flow on a schedule (schedules fire only against a running `prefect server start`)."""
+    """Serve the flow on a schedule (schedules fire only against a running `prefect server start`); the config and
+    the time zone are checked first, so a mistake shows now rather than at the first scheduled run."""
     from prefect.schedules import Cron
 
     from flows.daily_brief import daily_brief
+    from newsbrief.config import load_config
+    from newsbrief.window import time_zone
 
+    with _reported_errors(False):
+        load_config(config)
+        time_zone(timezone)
     parameters = {"config": str(config.resolve())} if config else {}
     daily_brief.serve(name="daily-brief", schedules=[Cron(cron, timezone=timezone)], parameters=parameters)
 

@@ -2,6 +2,10 @@
 
 Sentence splitting is rule-based on purpose: it is deterministic, fast on thousands of articles, and keeps exact
 character offsets, which summary sentences and facts must carry.
+
+`MAX_SENTENCE_CHARS` (1,000) saw only sentence lengths of dev text (CNN/DM and XSum dev, DUC 2004 dev, the 18 dev
+HTML pages): in each of 5 folds the longest held-in sentence (869-875 characters) rounds up to 1,000, and no
+held-out sentence is longer (`bench/limits.py calibrate`).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ _NOT_A_NAME = frozenset(
 )
 _PARAGRAPH = re.compile(r"\n\s*\n|\n(?=\s*[-*\u2022]\s)|\n")
 _WORD = re.compile(r"[A-Za-z\u00C0-\u024F]+")
+_SPACES = re.compile(r"\s*")
 # A wire dateline at the front of a span: "Kathmandu, Nepal (CNN) --", "(AP) -", and, with a dash,
 # "LINDMOOR, Nov 26 (Northern Wire) -" (place in capitals). The named groups hold the agency.
 DATELINE_PATTERN = r"""
@@ -38,6 +43,11 @@ DATELINE_PATTERN = r"""
   | [A-Z][A-Z\ .'-]{1,30}(?:,\s*[A-Z][a-z]{2,4}\.?\s+\d{1,2})?\s*\((?P<agency>[A-Z][\w\ .&'-]{1,29})\)\s*(?:--|[-—–])
 """
 _DATELINE = re.compile(r"^(?:" + DATELINE_PATTERN + r")", re.VERBOSE)
+
+# A "sentence" longer than this is a run-on (a paragraph without punctuation, a table flattened to text) and is cut
+# into pieces at the last space before the limit: every later stage (summary, dates, events) copies whole sentences,
+# so one 100,000-character "sentence" made a 66 MB brief.json (issue 11). The module docstring names the data.
+MAX_SENTENCE_CHARS = 1000
 
 # Below this many letters a text is too short to tell its language: the old floor of 8 words at about 5 letters
 # each, counted in letters so that Chinese or Japanese, written without spaces, are measured too.
@@ -60,14 +70,17 @@ def _abbreviation_before(text: str, period: int) -> str | None:
     return word if word in _ABBREVIATIONS or re.fullmatch(r"[a-z]", word) else None
 
 
-def _abbreviation_ends_sentence(text: str, period: int, abbreviation: str, next_word: str) -> bool:
+def _abbreviation_ends_sentence(
+    text: str, period: int, abbreviation: str, next_word: str, seen_bare: dict[str, bool]
+) -> bool:
     """Whether the abbreviation before `text[period]` ends a sentence after all.
 
     "No." and "Fig." are short forms only before a number. Otherwise a title or short form runs on into a name, so
     the split is wrong unless what follows cannot be part of one (a function word: "in the U.S. The firm ...") or
     the document shows the token is itself the end of a name: it appears elsewhere after the same word with no
     period ("Hun Sen complained", "Hun Sen's party"), so "... Hun Sen. Hun Sen said" is two sentences while
-    "Vermont Sen. Ada Price" stays one.
+    "Vermont Sen. Ada Price" stays one. `seen_bare` remembers each name's answer for this text: searching the
+    whole text again for every repeat of a title made splitting quadratic (160 KB of "Sen. ..." took 15 s).
     """
     if abbreviation in _NUMBER_LABELS:
         return not next_word[:1].isdigit()
@@ -77,12 +90,15 @@ def _abbreviation_ends_sentence(text: str, period: int, abbreviation: str, next_
     if words is None:
         return False
     name = re.escape(words.group(1)) + r"\s+" + re.escape(words.group(2))
-    return re.search(rf"(?<![\w.]){name}(?![\w.])", text) is not None
+    if name not in seen_bare:
+        seen_bare[name] = re.search(rf"(?<![\w.]){name}(?![\w.])", text) is not None
+    return seen_bare[name]
 
 
 def split_sentences(text: str) -> list[Span]:
     """Sentence spans of `text`, each with `text[start:end] == span.text` and no surrounding whitespace."""
     spans: list[Span] = []
+    seen_bare: dict[str, bool] = {}
     para_start = 0
     for para_end, next_start in _paragraph_bounds(text):
         start = para_start
@@ -90,7 +106,7 @@ def split_sentences(text: str) -> list[Span]:
             end = match.end()
             abbreviation = _abbreviation_before(text, match.start()) if match.group().startswith(".") else None
             if abbreviation and not _abbreviation_ends_sentence(
-                text, match.start(), abbreviation, _WORD_AFTER.match(text, end).group(1)
+                text, match.start(), abbreviation, _WORD_AFTER.match(text, end).group(1), seen_bare
             ):
                 continue
             _add_span(text, start, end, spans)
@@ -107,13 +123,21 @@ def _paragraph_bounds(text: str) -> list[tuple[int, int]]:
 
 
 def _add_span(text: str, start: int, end: int, spans: list[Span]) -> None:
+    """The stripped span of `text[start:end]`, cut into pieces of at most MAX_SENTENCE_CHARS at spaces."""
     piece = text[start:end]
     stripped = piece.strip()
     if not stripped:
         return
-    lead = len(piece) - len(piece.lstrip())
-    begin = start + lead
-    spans.append(Span(text=stripped, start=begin, end=begin + len(stripped)))
+    begin = start + len(piece) - len(piece.lstrip())
+    end = begin + len(stripped)
+    while end - begin > MAX_SENTENCE_CHARS:
+        limit = begin + MAX_SENTENCE_CHARS
+        space = text.rfind(" ", begin + 1, limit + 1)  # a piece ends before a space, or mid-word if it has none
+        cut = space if space > begin else limit
+        kept = text[begin:cut].rstrip()
+        spans.append(Span(text=kept, start=begin, end=begin + len(kept)))
+        begin = _SPACES.match(text, cut).end()
+    spans.append(Span(text=text[begin:end], start=begin, end=end))
 
 
 def guess_language(text: str) -> str:

@@ -164,6 +164,32 @@ def test_capitalised_runs_keep_names_and_drop_sentence_starts() -> None:
     assert runs == ["bank of vellmar", "ilse marrow"]
 
 
+def test_weekdays_and_months_are_not_names() -> None:
+    assert capitalised_runs("On Friday the Harbour Board met. In March Tavey voted. Sept. saw rain.") == [
+        "harbour board",
+        "tavey",
+    ]
+
+
+PORT_STRIKE = [
+    "Dockers at the port of Marlport stayed on strike on Friday as the Marlport Dock Union rejected a pay offer "
+    "from the harbour board. Forty ships waited at anchor off the harbour and ferries were delayed.",
+    "The Marlport Dock Union said on Friday its members would not return to the quays until the harbour board "
+    "improved its offer. Ships queued outside the port for a fourth day and freight was diverted.",
+    "Talks between the Marlport Dock Union and the port's harbour board broke up on Friday without a deal, leaving "
+    "ships waiting at anchor. Union leader Ada Quill said members were ready to stay out until Monday.",
+]
+FERRY = (
+    "Ferry sailings between Orrin and the island of Tavey resumed on Friday after repairs to the harbour quay. "
+    "The first ferry left the harbour with 140 passengers, and islanders said timetables return on Monday."
+)
+
+
+def test_an_article_naming_nothing_the_story_names_is_a_story_of_its_own() -> None:
+    articles = [Article(id=str(i), url=None, source="", title="", text=t) for i, t in enumerate([*PORT_STRIKE, FERRY])]
+    assert group_articles(articles) == [[0, 1, 2], [3]]
+
+
 def test_cluster_command_reads_dates_and_writes_stories(tmp_path) -> None:
     rows = [
         {"id": "n", "text": FLOOD_NORTH, "title": "Dam bursts", "published": "2031-03-04"},

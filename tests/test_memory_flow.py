@@ -180,18 +180,20 @@ def test_undated_articles_are_kept_and_marked_and_future_ones_skipped(prefect_ha
 
 
 @pytest.mark.parametrize(
-    ("setting", "message"),
+    ("setting", "message", "status"),
     [
-        ('timezone = "Mars/Olympus"', "unknown time zone 'Mars/Olympus'"),
-        ('window = "a while"', "cannot read the window 'a while'"),
-        ('store = "/proc/newsbrief-test/nb.db"', "cannot create the folder of the store"),
-        ('date = "28/11/2026"', "cannot read the date '28/11/2026'"),
+        ('timezone = "Mars/Olympus"', "unknown time zone 'Mars/Olympus'", 2),  # a bad setting: a usage error
+        ('window = "a while"', "cannot read the window 'a while'", 2),
+        ('store = "/proc/newsbrief-test/nb.db"', "cannot create the folder of the store", 1),  # a failed run
+        ('date = "28/11/2026"', "cannot read the date '28/11/2026'", 2),
     ],
 )
-def test_bad_settings_are_clear_errors_not_tracebacks(prefect_harness, tmp_path, setting: str, message: str) -> None:
+def test_bad_settings_are_clear_errors_not_tracebacks(
+    prefect_harness, tmp_path, setting: str, message: str, status: int
+) -> None:
     shutil.copy(SEED_ARTICLES / "valdoria-rate-cut.md", tmp_path / "valdoria.md")
     config = tmp_path / "nb.toml"
     config.write_text(f'sources = ["valdoria.md"]\nout = "out"\n{setting}\n')
     result = CliRunner().invoke(app, ["run", "--config", str(config)])
-    assert result.exit_code == 1
+    assert result.exit_code == status
     assert message in result.output and "Traceback" not in result.output

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from newsbrief.ingest.build import guarded, skip
+from newsbrief.ingest.build import guarded, skip, truncate
 from newsbrief.ingest.dedupe import dedupe
 from newsbrief.ingest.fetch import FetchError, Web
 from newsbrief.ingest.files import ingest_path
@@ -24,8 +24,15 @@ __all__ = ["FetchError", "IngestOptions", "dedupe", "ingest_source"]
 
 
 def ingest_source(source: str, options: IngestOptions | None = None) -> tuple[list[Article], list[Skipped]]:
-    """Articles from a feed URL, page URL, local file or folder (recursed in sorted order)."""
+    """Articles from a feed URL, page URL, local file or folder (recursed in sorted order), each at most
+    `options.max_article_chars` long."""
     options = options or IngestOptions()
+    articles, skipped = _read_source(source, options)
+    notes = [truncate(article, options.max_article_chars) for article in articles]
+    return articles, skipped + [note for note in notes if note]
+
+
+def _read_source(source: str, options: IngestOptions) -> tuple[list[Article], list[Skipped]]:
     with Web(options, source) as web:
         if is_http_url(source):
             return guarded(source, ingest_url, source.strip(), options, web)

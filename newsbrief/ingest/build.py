@@ -31,6 +31,7 @@ log = logging.getLogger("newsbrief.ingest")
 
 _TITLE_CHARS = 120
 UNTITLED = "title_from_text"  # Article flag: the outlet gave no title, so its first sentence stands in
+TRUNCATED = "truncated"  # Article flag: only the first `max_article_chars` of the text were kept
 
 Result = tuple[list[Article], list[Skipped]]
 
@@ -95,6 +96,28 @@ def make_article(
         author=(author or "").strip() or None,
         fetched_at=fetched_at or datetime.now(UTC),
         flags=list(flags or []) + ([] if title else [UNTITLED]),
+    )
+
+
+def truncate(article: Article, max_chars: int) -> Skipped | None:
+    """Cut `article.text` in place at the last sentence end within `max_chars`, and say so; None if it fits.
+
+    Every later stage costs at least linear time and memory in the text (the summariser's sentence graph more), so
+    one huge "article" (a log, a book, a 1 MB page) must not hold up the whole day. The cut follows the last whole
+    sentence (or the last space when the first sentence is already longer), so no sentence is left half shown.
+    """
+    if len(article.text) <= max_chars:
+        return None
+    whole = split_sentences(article.text[:max_chars])[:-1]  # the last may run on past the cut
+    end = whole[-1].end if whole else max(article.text.rfind(" ", 0, max_chars), 0) or max_chars
+    total = len(article.text)
+    article.text = article.text[:end]
+    article.flags.append(TRUNCATED)
+    return skip(
+        article.url or article.source,
+        f"only the first {end:,} of {total:,} characters were read (max_article_chars is {max_chars:,})",
+        article.url,
+        article.title,
     )
 
 

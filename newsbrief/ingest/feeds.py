@@ -65,17 +65,18 @@ def feed_articles(
     entries = [entry for entry in parsed.entries if any(entry.get(key) for key in _ITEM_KEYS)]
     if not entries:
         if parsed.get("bozo"):
-            return [], [skip(origin, f"feed could not be parsed ({parsed.get('bozo_exception')})", feed_url)]
+            return [], [_unparsed(parsed, origin, feed_url)]
         return [], [skip(origin, "feed has no items", feed_url)]
     if parsed.get("bozo"):
         log.info("feed %s read despite a problem: %s", origin, parsed.get("bozo_exception"))
     channel = parsed.feed
     source = _text(channel.get("title")) or host_name(channel.get("link") or feed_url or "") or None
     language = channel.get("language")
-    items = [_item(entry) for entry in entries]
+    cap = options.max_items_per_feed
+    items = [_item(entry) for entry in entries[:cap]]
     pages = _linked_pages(items, options, web)
     articles: list[Article] = []
-    skipped: list[Skipped] = []
+    skipped = [_beyond_cap(entry, origin, cap) for entry in entries[cap:]]
     for item in items:
         try:
             result = _article(item, pages, origin, item.source or source, language, options)
@@ -83,7 +84,21 @@ def feed_articles(
             log.exception("feed item %s of %s", item.link or item.title, origin)
             result = skip(origin, f"could not read the item ({type(exc).__name__}: {exc})", item.link, item.title)
         (articles if isinstance(result, Article) else skipped).append(result)
+    if parsed.get("bozo") and not articles:  # the items failed for what the parser lost: its message is the reason
+        return [], [_unparsed(parsed, origin, feed_url)]
     return articles, skipped
+
+
+def _unparsed(parsed: Any, origin: str, feed_url: str | None) -> Skipped:
+    return skip(origin, f"feed could not be parsed ({parsed.get('bozo_exception')})", feed_url)
+
+
+def _beyond_cap(entry: Any, origin: str, cap: int) -> Skipped:
+    """The note for an item past `max_items_per_feed`: listed by title and link, its body never parsed, so a feed
+    of thousands of items costs no more than its first `cap` plus one line each."""
+    link = entry.get("link")
+    reason = f"the feed has more than {cap} items (max_items_per_feed); later items are not read"
+    return skip(origin, reason, link if link and is_http_url(link) else None, _text(entry.get("title")))
 
 
 def _item(entry: Any) -> _Item:

@@ -210,6 +210,7 @@ def _unwrap(body: str) -> str:
 
 def _json_rows(text: str, origin: str, default_source: str, *, jsonl: bool) -> Result:
     rows: list[tuple[str, Any]] = []
+    skipped: list[Skipped] = []
     if jsonl:
         for number, line in enumerate(text.splitlines(), start=1):
             if not line.strip():
@@ -217,7 +218,7 @@ def _json_rows(text: str, origin: str, default_source: str, *, jsonl: bool) -> R
             try:
                 rows.append((f"{origin}:{number}", json.loads(line)))
             except json.JSONDecodeError as exc:
-                rows.append((f"{origin}:{number}", f"invalid JSON ({exc})"))
+                skipped.append(skip(f"{origin}:{number}", f"invalid JSON ({exc})"))
     else:
         try:
             data = json.loads(text)
@@ -229,18 +230,18 @@ def _json_rows(text: str, origin: str, default_source: str, *, jsonl: bool) -> R
             return [], [skip(origin, "JSON is neither a row object nor a list of rows")]
         rows = [(f"{origin}[{index}]", row) for index, row in enumerate(data)]
     articles: list[Article] = []
-    skipped: list[Skipped] = []
     for row_origin, row in rows:
         result = _row_article(row, row_origin, default_source)
         (articles if isinstance(result, Article) else skipped).append(result)
     return articles, skipped
 
 
+_JSON_TYPES = {str: "string", int: "number", float: "number", bool: "boolean", list: "array", type(None): "null"}
+
+
 def _row_article(row: Any, origin: str, default_source: str) -> Article | Skipped:
-    if isinstance(row, str):  # a line that did not parse; the string says why
-        return skip(origin, row)
-    if not isinstance(row, dict):
-        return skip(origin, "row is not a JSON object")
+    if not isinstance(row, dict):  # named by its JSON type only: a row's content is never shown as a reason
+        return skip(origin, f"row is a JSON {_JSON_TYPES[type(row)]}, not an object with a 'text' field")
 
     def field(key: str) -> str | None:
         value = row.get(key)

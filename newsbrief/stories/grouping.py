@@ -14,7 +14,10 @@ Why shared neighbours: a crowded topic (a day's US politics: midterm fallout, im
 several stories whose articles are all fairly close, and average link merged them. Each article's few nearest
 related neighbours are still mostly its own story's, so the scaled similarity is multiplied by the share of the two
 articles' neighbour lists they have in common (Jarvis & Patrick 1973). Articles are then merged by average-link
-agglomerative clustering on these values. Articles without words are evidence of no story and stand alone.
+agglomerative clustering on these values. Articles without words are evidence of no story and stand alone, and
+an article that names nothing the rest of its story names (people, places, bodies; weekdays and months are not
+names) is a story of its own: on a small day with one crowded topic, shared vocabulary alone joined a ferry
+timetable to a port strike.
 
 Why it scales: an average-link merge at threshold t needs at least one pair >= t, so every final story lies inside
 one connected component of the graph of k-nearest-neighbour pairs >= t. The neighbours are found block by block
@@ -33,11 +36,14 @@ with the best B-cubed F1 on 4 folds' articles (folds of 5 whole stories) scored 
 chose (5, 0.1, 0.12), one (8, 0.1, 0.26); the defaults are the majority choice. `related_floor` 0.1 is the lowest
 value offered and keeps tiny days apart (unrelated invented articles score 0.03-0.10). DUC has no dates, so
 `half_life_days` is a prior that saw no data.
-Near-duplicate constants are general text-reuse values (5-word shingles, containment 0.8), tuned on no sample.
+Near-duplicate constants are general text-reuse values (5-word shingles, containment 0.8), tuned on no sample. The
+shared-name rule and the calendar words were written for a small invented day (tests) and checked on DUC dev
+afterwards, where they change nothing (B-cubed F1 90.20 with and without).
 """
 
 from __future__ import annotations
 
+import calendar
 import re
 import zlib
 from collections.abc import Collection, Sequence
@@ -54,6 +60,9 @@ from newsbrief.embed import encode
 from newsbrief.records import Article
 
 _WORD = re.compile(r"\w+")
+_CALENDAR = frozenset(
+    name.lower() for name in [*calendar.day_name, *calendar.month_name, *calendar.month_abbr, "Sept"] if name
+)
 # A run of capitalised words, allowing the lower-case particles inside names ("Bank of Vellmar", "Ana de Sola").
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'-]*(?:\s+(?:(?:of|de|da|del|van|von|al|bin|the)\s+)?[A-Z][\w'-]*)*")
 
@@ -66,6 +75,7 @@ class GroupingOptions:
     neighbours: int = 5  # k of local scaling: the k-th most similar article sets each article's scale
     shared_neighbours: int = 5  # size of the nearest-neighbour lists whose overlap weighs each pair
     related_floor: float = 0.1  # lowest similarity of an article that may enter a nearest-neighbour list
+    shared_name: bool = True  # an article naming nothing that the rest of its story names stands alone
     scale_floor: float = 0.3  # lowest scale: a k-th neighbour this far is unrelated and must not inflate pairs
     half_life_days: float = 3.0  # similarity halves per this many days between publications, beyond the first day
     lead_words: int = 40  # words of the body embedded after the title: the lead says what the story is
@@ -105,13 +115,17 @@ def lead_text(article: Article, lead_words: int = GroupingOptions.lead_words) ->
 
 
 def capitalised_runs(text: str) -> list[str]:
-    """Name-like runs of capitalised words, lower-cased, without a capitalised stop word that starts a sentence."""
+    """Name-like runs of capitalised words, lower-cased, without the stop words that start a sentence ("The", "On")
+    and without the calendar's capitalised words (weekdays and months name no one: every story has a Friday)."""
     runs = []
     for match in _CAPITALISED_RUN.finditer(text):
-        first, _, rest = match.group().lower().partition(" ")
-        run = rest if first in ENGLISH_STOP_WORDS else match.group().lower()
-        if run and run not in ENGLISH_STOP_WORDS:
-            runs.append(run)
+        words = match.group().lower().split()
+        while words and (words[0] in ENGLISH_STOP_WORDS or words[0] in _CALENDAR):
+            words.pop(0)
+        while words and words[-1] in _CALENDAR:
+            words.pop()
+        if words:
+            runs.append(" ".join(words))
     return runs
 
 
@@ -217,11 +231,33 @@ def _average_link(
     scaled = features.similarity(members, members, options.half_life_days)
     scaled /= np.sqrt(np.outer(scale[members], scale[members]))
     scaled *= shared[members][:, members].toarray()
-    ceiling = float(scaled.max())
-    distance = ceiling - (scaled + scaled.T) / 2  # average link is unchanged by this shift; distances stay >= 0
-    upper = distance[np.triu_indices(len(members), 1)]
-    labels = fcluster(linkage(upper, method="average"), ceiling - options.threshold, criterion="distance")
-    return [members[labels == label].tolist() for label in np.unique(labels)]
+    clusters = [members[group] for group in _cut(scaled, options.threshold)]
+    return [cluster[group].tolist() for cluster in clusters for group in _cohesive(features, cluster, options)]
+
+
+def _cut(similarity: np.ndarray, threshold: float) -> list[np.ndarray]:
+    """Average-link clusters (as index arrays into `similarity`) whose members are on average >= threshold."""
+    if len(similarity) == 1:
+        return [np.array([0])]
+    ceiling = float(similarity.max())
+    distance = ceiling - (similarity + similarity.T) / 2  # average link is unchanged by this shift; distances >= 0
+    upper = distance[np.triu_indices(len(similarity), 1)]
+    labels = fcluster(linkage(upper, method="average"), ceiling - threshold, criterion="distance")
+    return [np.flatnonzero(labels == label) for label in np.unique(labels)]
+
+
+def _cohesive(features: StoryFeatures, cluster: np.ndarray, options: GroupingOptions) -> list[np.ndarray]:
+    """A cluster less the articles that name nothing any other member names: reports of one event name its people,
+    places or bodies, so an article sharing no name at all with the rest (a ferry timetable beside a port strike,
+    joined on a small day by shared harbour vocabulary) is a story of its own."""
+    if len(cluster) == 1 or not options.shared_name:
+        return [np.arange(len(cluster))]
+    named = (features.names[cluster] > 0).astype(np.float32)
+    shared = (named @ named.T).toarray()
+    np.fill_diagonal(shared, 0)
+    alone = np.flatnonzero(shared.sum(1) == 0)
+    rest = np.setdiff1d(np.arange(len(cluster)), alone)
+    return ([rest] if len(rest) else []) + [np.array([i]) for i in alone]
 
 
 def group_articles(
