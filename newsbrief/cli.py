@@ -454,5 +454,23 @@ def models() -> None:
         typer.echo(f"  {name}{default}: {where}")
 
 
+def main() -> None:
+    """The `newsbrief` command: usage errors caught by the parser (an unknown option, a missing argument) are one
+    line and exit status 2, like every other mistake."""
+    from typer.exceptions import TyperException
+
+    try:
+        code = app(standalone_mode=False)
+    except TyperException as error:  # the parser's errors (typer's own copy of click's)
+        message = error.format_message() if hasattr(error, "format_message") else str(error)
+        if message:  # an empty one follows the help shown for a group given no command
+            typer.echo(f"error: {message}", err=True)
+        code = getattr(error, "exit_code", 2)
+    except typer.Abort:
+        typer.echo("error: aborted", err=True)
+        code = 1
+    sys.exit(code or 0)
+
+
 if __name__ == "__main__":
-    app()
+    main()

@@ -54,6 +54,27 @@ def test_bad_arguments_are_one_line_and_status_2(arguments: list[str], message: 
     assert len(lines) == 1 and message in lines[0], lines
 
 
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["run", "--bogus"], "error: No such option: --bogus"),
+        (["summarize"], "error: Missing argument 'input'."),
+        (["no-such-command"], "error: No such command 'no-such-command'."),
+    ],
+)
+def test_parser_errors_are_one_line_and_status_2(
+    argv: list[str], message: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from newsbrief.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["newsbrief", *argv])
+    with pytest.raises(SystemExit) as stopped:
+        main()
+    assert stopped.value.code == 2
+    [line] = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert line.startswith(message)
+
+
 def test_out_pointing_at_a_file_is_a_usage_error(tmp_path: Path) -> None:
     target = tmp_path / "brief.md"
     target.write_text("an earlier brief")
