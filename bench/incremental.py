@@ -1,7 +1,7 @@
-"""What the store saves: the same sources briefed twice, the second run reading digests from the store.
+"""What the store saves: the same sources briefed twice, the second run reading digests and stories from the store.
 
 Each run does what the flow does between reading the sources and rendering: ingest, the recency window, digests
-(through the store's cache), stories, and new-vs-developing against the store. Articles: the first N rows of a
+and stories (each through the store's cache), and new-vs-developing against the store. Articles: the first N rows of a
 JSONL file (default `summarize/cnndm_dev.jsonl`), all dated inside the brief's window. The store is a fresh file in
 a temporary folder; an untimed run on another store loads the models first, so neither timed run pays for that.
 
@@ -21,7 +21,7 @@ from newsbrief.brief import digest_articles
 from newsbrief.config import Config
 from newsbrief.ingest import ingest_source
 from newsbrief.memory import lookback_start, remember
-from newsbrief.store import digest_with_cache, open_store
+from newsbrief.store import digest_with_cache, open_store, stories_with_cache
 from newsbrief.stories import build_stories
 from newsbrief.window import brief_window, select_recent, time_zone
 
@@ -55,7 +55,9 @@ def one_run(source: Path, store_path: Path, config: Config) -> dict[str, float]:
         lambda batch: digest_articles(batch, config.summariser, config.summary),
     )
     digested = time.perf_counter()
-    stories = build_stories(digests, config.stories, window.end)
+    stories = stories_with_cache(
+        digests, config.stories, window.end, store, lambda: build_stories(digests, config.stories, window.end)
+    )
     remember(stories, store.earlier_stories(DAY, lookback_start(DAY)), DAY)
     store.save_brief(DAY, window, store_path.parent / DAY.isoformat(), stories, window.end, window.end)
     store.close()

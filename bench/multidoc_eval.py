@@ -2,12 +2,13 @@
 score it with the independent scorer (`score.py multidoc`: ROUGE F1, 100-word cut, mean over references).
 
     python bench/multidoc_eval.py ../shared/eval/data/multidoc/duc2004_dev.jsonl [--out pred.jsonl] [--no-paraphrases]
-    python bench/multidoc_eval.py ../shared/eval/data/multidoc/duc2004_dev.jsonl --cv 5
+    python bench/multidoc_eval.py ../shared/eval/data/multidoc/duc2004_dev.jsonl --cv 5 [--containment 0.5]
 
 Plain mode writes PRED rows {id, summary, spans: [[doc_id, start, end]]} with the module's constants, prints the
 scorer's JSON line and the speed. `--cv K` splits the clusters into K folds (cluster i goes to fold i % K); for each
-fold it picks (position_decay, shared_power) from the grid by mean ROUGE-1 on the other folds, scores the held-out
-fold with them, and prints every fold, the mean and the spread. Cluster scores come from score.py's own `rouge`.
+fold it picks (position_decay, shared_power, paraphrase_cosine) from the grid by mean ROUGE-1 on the other folds,
+scores the held-out fold with them, and prints every fold, the mean and the spread. `--containment` fixes the share
+of content words the bar also asks for (in both modes). Cluster scores come from score.py's own `rouge`.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from newsbrief.summarise.multidoc import StorySummaryOptions, summarise_stories
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 DECAYS = (4.0, 6.0, 8.0)
 POWERS = (1.0, 1.5, 2.0)
+COSINES = (0.6, 0.7, 0.75, 0.8, 0.85, 0.9)
 
 
 def stories_of(rows: list[dict]) -> list[list[Article]]:
@@ -59,22 +61,33 @@ def cluster_rouge1(scorer, rows: list[dict], preds: list[dict]) -> np.ndarray:
     return np.array([scorer.rouge([row], by_id, lambda r: r["references"], max_words=100)["rouge1"] for row in rows])
 
 
-def cross_validate(rows: list[dict], folds: int, paraphrases: bool) -> None:
+def cross_validate(rows: list[dict], folds: int, paraphrases: bool, containment: float) -> None:
     spec = importlib.util.spec_from_file_location("score", SCORER)
     scorer = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(scorer)
-    grid = list(itertools.product(DECAYS, POWERS))
+    grid = list(itertools.product(DECAYS, POWERS, COSINES if paraphrases else (1.0,)))
     scores = {}
-    for decay, power in grid:
-        options = StorySummaryOptions(position_decay=decay, shared_power=power, paraphrases=paraphrases)
-        scores[decay, power] = cluster_rouge1(scorer, rows, predictions(rows, options))
+    for decay, power, cosine in grid:
+        options = StorySummaryOptions(
+            position_decay=decay,
+            shared_power=power,
+            paraphrases=paraphrases,
+            paraphrase_cosine=cosine,
+            paraphrase_containment=containment,
+        )
+        scores[decay, power, cosine] = cluster_rouge1(scorer, rows, predictions(rows, options))
     fold_of = np.arange(len(rows)) % folds
     held_out = []
     for fold in range(folds):
         best = max(grid, key=lambda g: scores[g][fold_of != fold].mean())
         score = float(scores[best][fold_of == fold].mean())
         held_out.append(score)
-        print(json.dumps({"fold": fold, "decay": best[0], "power": best[1], "rouge1": round(score, 2)}), flush=True)
+        print(
+            json.dumps(
+                {"fold": fold, "decay": best[0], "power": best[1], "cosine": best[2], "rouge1": round(score, 2)}
+            ),
+            flush=True,
+        )
     print(
         json.dumps(
             {
@@ -82,7 +95,7 @@ def cross_validate(rows: list[dict], folds: int, paraphrases: bool) -> None:
                 "cv_rouge1_std": round(float(np.std(held_out)), 2),
                 "min": round(min(held_out), 2),
                 "max": round(max(held_out), 2),
-                "grid_full_dev": {f"{d}/{p}": round(float(s.mean()), 2) for (d, p), s in scores.items()},
+                "grid_full_dev": {"/".join(map(str, g)): round(float(s.mean()), 2) for g, s in scores.items()},
             }
         )
     )
@@ -94,13 +107,17 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("/tmp/newsbrief-multidoc-pred.jsonl"))
     parser.add_argument("--cv", type=int, default=0, help="number of folds; 0 scores the module's constants")
     parser.add_argument("--no-paraphrases", action="store_true", help="skip the MiniLM paraphrase bar")
+    parser.add_argument("--containment", type=float, default=None, help="content-word share the bar also asks for")
     args = parser.parse_args()
     rows = [json.loads(line) for line in args.data.open(encoding="utf-8") if line.strip()]
+    defaults = StorySummaryOptions(paraphrases=not args.no_paraphrases)
+    if args.containment is not None:
+        defaults.paraphrase_containment = args.containment
     if args.cv:
-        cross_validate(rows, args.cv, not args.no_paraphrases)
+        cross_validate(rows, args.cv, not args.no_paraphrases, defaults.paraphrase_containment)
         return
     started = time.perf_counter()
-    preds = predictions(rows, StorySummaryOptions(paraphrases=not args.no_paraphrases))
+    preds = predictions(rows, defaults)
     seconds = time.perf_counter() - started
     with args.out.open("w", encoding="utf-8") as out:
         out.writelines(json.dumps(p, ensure_ascii=False) + "\n" for p in preds)

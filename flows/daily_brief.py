@@ -19,11 +19,11 @@ from newsbrief.brief import assemble_brief, digest_articles
 from newsbrief.config import Config, EmailConfig, load_config, parse_day
 from newsbrief.deliver import send_email, write_files
 from newsbrief.errors import RunError
-from newsbrief.ingest import FetchError, IngestOptions, dedupe, ingest_source
+from newsbrief.ingest import FetchError, IngestOptions, ResponseCache, dedupe, ingest_source
 from newsbrief.memory import lookback_start, remember
 from newsbrief.records import Article, ArticleDigest, Brief, Skipped, Story
 from newsbrief.render import render_all
-from newsbrief.store import digest_with_cache, open_store
+from newsbrief.store import digest_with_cache, open_store, stories_with_cache
 from newsbrief.stories import StoryOptions, build_stories
 from newsbrief.summarise import SummaryOptions
 from newsbrief.window import brief_window, parse_duration, parse_since, select_recent, time_zone
@@ -58,8 +58,8 @@ def _is_network_error(task_: object, task_run: object, state: State) -> bool:
     cache_policy=NONE,
     task_run_name="ingest {source}",
 )
-def ingest(source: str, options: IngestOptions) -> tuple[list[Article], list[Skipped]]:
-    return ingest_source(source, options)
+def ingest(source: str, options: IngestOptions, cache: ResponseCache | None) -> tuple[list[Article], list[Skipped]]:
+    return ingest_source(source, options, cache)
 
 
 @task(cache_policy=NONE)
@@ -87,9 +87,10 @@ def email(config: EmailConfig, subject: str, text: str, html: str) -> None:
     send_email(config, subject, text, html)
 
 
-def gather_sources(config: Config) -> tuple[list[Article], list[Skipped]]:
-    """Fetch every source concurrently; a source that still fails after its retries becomes a Skipped entry."""
-    futures = [(source, ingest.submit(source, config.ingest)) for source in config.sources]
+def gather_sources(config: Config, cache: ResponseCache | None = None) -> tuple[list[Article], list[Skipped]]:
+    """Fetch every source concurrently (conditionally where `cache` kept a response); a source that still fails
+    after its retries becomes a Skipped entry."""
+    futures = [(source, ingest.submit(source, config.ingest, cache)) for source in config.sources]
     articles: list[Article] = []
     skipped: list[Skipped] = []
     for source, future in futures:
@@ -143,20 +144,18 @@ def daily_brief(
     brief_date = parse_day(settings.date) if settings.date else clock.astimezone(zone).date()
     length = parse_duration(settings.window) if settings.window else None
     start = parse_since(since, zone) if since else None
-    if rebuild:
-        store = open_store(settings.store_path, create=False)
-        articles, skipped = store.brief_articles(brief_date), []
-        if not articles:
-            store.close()
-            raise NothingToBrief(f"the store {settings.store_path} holds no brief for {brief_date} to rebuild")
-    else:
-        log.info("reading %d source(s)", len(settings.sources))
-        articles, skipped = gather_sources(settings)
-        if not articles:
-            reasons = "; ".join(f"{s.title or s.url or s.source}: {s.reason}" for s in skipped) or "no sources given"
-            raise NothingToBrief(f"no article could be read from any source ({reasons})")
-        store = open_store(settings.store_path)
+    store = open_store(settings.store_path, create=not rebuild)
     try:
+        if rebuild:
+            articles, skipped = store.brief_articles(brief_date), []
+            if not articles:
+                raise NothingToBrief(f"the store {settings.store_path} holds no brief for {brief_date} to rebuild")
+        else:
+            log.info("reading %d source(s)", len(settings.sources))
+            articles, skipped = gather_sources(settings, store)
+            if not articles:
+                reasons = "; ".join(f"{s.title or s.url or s.source}: {s.reason}" for s in skipped)
+                raise NothingToBrief(f"no article could be read from any source ({reasons or 'no sources given'})")
         previous_end = store.previous_cutoff(brief_date)
         span = brief_window(brief_date, zone, since=start, length=length, previous_end=previous_end)
         articles, outside = select_recent(articles, span)
@@ -172,7 +171,14 @@ def daily_brief(
             refresh=rebuild,
         )
         log.info("summarised %d article(s), %d from the store", computed, len(articles) - computed)
-        stories = tell_stories(digests, settings.stories, span.end)
+        stories = stories_with_cache(
+            digests,
+            settings.stories,
+            span.end,
+            store,
+            lambda: tell_stories(digests, settings.stories, span.end),
+            refresh=rebuild,
+        )
         remember(stories, store.earlier_stories(brief_date, lookback_start(brief_date)), brief_date)
         brief = assemble_brief(
             brief_date,

@@ -5,7 +5,9 @@ Every write is one `BEGIN IMMEDIATE` transaction, so a run killed at any point l
 that write; a second run on the same store waits for the lock (up to `LOCK_WAIT` seconds) and then fails cleanly.
 The schema version is SQLite's `user_version`; `_MIGRATIONS[n]` upgrades version n to n + 1, so an old store is
 upgraded in place and a store from a newer newsbrief is refused, never reset. Records are kept as JSON written
-and read by pydantic's `TypeAdapter` over the dataclasses in `newsbrief.records`. No constant here saw any data:
+and read by pydantic's `TypeAdapter` over the dataclasses in `newsbrief.records`. Besides digests, the store keeps
+what makes a re-run of unchanged sources cheap: responses with their ETag / Last-Modified (for conditional GETs)
+and the stories grouped from a given set of digests. No constant here saw any data:
 `LOCK_WAIT` is a wait a person would accept before being told that another run holds the store.
 """
 
@@ -15,6 +17,8 @@ import hashlib
 import json
 import os
 import sqlite3
+import threading
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,11 +28,13 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from newsbrief.ingest.fetch import KeptResponse, Response
 from newsbrief.records import Article, ArticleDigest, Story, StoryFacts
 from newsbrief.window import Window
 
 LOCK_WAIT = 60.0  # seconds a run waits for another run's write on the same store
 DIGEST_FORMAT = 1  # bump when summaries or facts change meaning, so cached digests are recomputed
+STORY_FORMAT = 1  # bump when grouping or story summaries change meaning, so cached stories are recomputed
 
 _MIGRATIONS: list[str] = [
     """
@@ -47,13 +53,20 @@ _MIGRATIONS: list[str] = [
         headline TEXT NOT NULL, status TEXT NOT NULL, first_seen TEXT NOT NULL, previous_id TEXT,
         previous_day TEXT, text TEXT NOT NULL, record TEXT NOT NULL, PRIMARY KEY (day, id));
     """,
+    """
+    CREATE TABLE responses (
+        url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, final_url TEXT NOT NULL, content_type TEXT NOT NULL,
+        charset TEXT, body BLOB NOT NULL);
+    CREATE TABLE story_groups (key TEXT PRIMARY KEY, record TEXT NOT NULL);
+    """,
 ]
 SCHEMA_VERSION = len(_MIGRATIONS)
-_TABLES = {"articles", "digests", "briefs", "brief_articles", "stories"}
+_TABLES = {"articles", "digests", "briefs", "brief_articles", "stories", "responses", "story_groups"}
 
 _ARTICLE = TypeAdapter(Article)
 _DIGEST = TypeAdapter(ArticleDigest)
 _FACTS = TypeAdapter(StoryFacts)
+_STORIES = TypeAdapter(list[Story])
 
 
 class StoreError(RuntimeError):
@@ -104,6 +117,7 @@ class Store:
     def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
         self.db = connection
         self.path = path
+        self._responses_lock = threading.Lock()  # sources are fetched from several threads at once
 
     def close(self) -> None:
         self.db.close()
@@ -138,6 +152,48 @@ class Store:
             db.executemany(
                 "INSERT OR REPLACE INTO digests (key, article_id, record) VALUES (?, ?, ?)",
                 [(key, d.article.id, _DIGEST.dump_json(d).decode()) for key, d in digests.items()],
+            )
+
+    def kept_response(self, url: str) -> KeptResponse | None:
+        """The response kept for `url` with its validators (the `ResponseCache` of conditional GETs)."""
+        with self._responses_lock:
+            row = self.db.execute(
+                "SELECT etag, last_modified, final_url, content_type, charset, body FROM responses WHERE url = ?",
+                (url,),
+            ).fetchone()
+        if row is None:
+            return None
+        etag, last_modified, final_url, content_type, charset, body = row
+        return KeptResponse(etag, last_modified, Response(final_url, zlib.decompress(body), content_type, charset))
+
+    def keep_response(self, url: str, kept: KeptResponse) -> None:
+        response = kept.response
+        with self._responses_lock, self.transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO responses (url, etag, last_modified, final_url, content_type, charset, body) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    url,
+                    kept.etag,
+                    kept.last_modified,
+                    response.url,
+                    response.content_type,
+                    response.charset,
+                    zlib.compress(response.content),
+                ),
+            )
+
+    def cached_stories(self, key: str) -> list[Story] | None:
+        row = self.db.execute("SELECT record FROM story_groups WHERE key = ?", (key,)).fetchone()
+        try:
+            return _STORIES.validate_json(row[0]) if row else None
+        except ValidationError:  # written by an older layout: recompute rather than fail
+            return None
+
+    def save_stories(self, key: str, stories: list[Story]) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO story_groups (key, record) VALUES (?, ?)", (key, _STORIES.dump_json(stories))
             )
 
     def previous_cutoff(self, day: date) -> datetime | None:
@@ -354,3 +410,26 @@ def digest_with_cache(
         store.save_digests(computed)
     found = cached | computed
     return [found[key] for key in keys], len(missing)
+
+
+def stories_with_cache(
+    digests: Sequence[ArticleDigest],
+    options: object,
+    cutoff: datetime,
+    store: Store,
+    compute: Callable[[], list[Story]],
+    *,
+    refresh: bool = False,
+) -> list[Story]:
+    """The stories `compute` groups from `digests`, taken from the store when the same digests (by content), story
+    settings and cut-off were grouped before: a re-run over unchanged sources redoes no grouping or story summary.
+    Returned before memory across days marks them, so the kept copy says nothing about earlier briefs. The key is
+    taken before `compute` runs, since grouping fills in fields of the digests it is given."""
+    parts = [hashlib.sha256(_DIGEST.dump_json(d)).hexdigest() for d in digests]
+    key = hashlib.sha256(json.dumps([parts, repr(options), cutoff.isoformat(), STORY_FORMAT]).encode()).hexdigest()
+    cached = None if refresh else store.cached_stories(key)
+    if cached is not None:
+        return cached
+    stories = compute()
+    store.save_stories(key, stories)
+    return stories

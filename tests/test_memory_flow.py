@@ -4,7 +4,9 @@ an article updated in place, idempotent re-runs, --rebuild, history, and bad set
 from __future__ import annotations
 
 import json
+import os
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -163,10 +165,15 @@ def test_history_lists_the_briefs_that_told_a_story_newest_first(three_days) -> 
     assert checked.exit_code == 0 and ": ok · " in checked.output
 
 
-def test_undated_articles_are_kept_and_marked_and_future_ones_skipped(prefect_harness, tmp_path) -> None:
+def test_an_undated_file_takes_its_file_time_shown_in_brief_json_and_future_ones_skipped(
+    prefect_harness, tmp_path
+) -> None:
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    (inbox / "undated.md").write_text(museum("", "Friday").replace("published: \n", ""))
+    undated = inbox / "undated.md"
+    undated.write_text(museum("", "Friday").replace("published: \n", ""))
+    modified = datetime(2026, 11, 27, 9, tzinfo=UTC).timestamp()
+    os.utime(undated, (modified, modified))
     (inbox / "future.md").write_text(
         museum("2027-01-05T08:00:00+00:00", "Tuesday").replace(MUSEUM_URL, "https://brannockstar.example/next")
     )
@@ -176,7 +183,10 @@ def test_undated_articles_are_kept_and_marked_and_future_ones_skipped(prefect_ha
     assert result.exit_code == 0, result.output
     assert "1 article in 1 story from 1 source, 1 skipped" in result.output
     md = (tmp_path / "out" / DAYS[1] / "brief.md").read_text()
-    assert "(undated)" in md and "dated after the brief's window" in md
+    assert "dated after the brief's window" in md
+    brief = json.loads((tmp_path / "out" / DAYS[1] / "brief.json").read_text())
+    [article] = [d["article"] for story in brief["stories"] for d in story["articles"]]
+    assert article["published"] == "2026-11-27T09:00:00+00:00" and article["flags"] == ["date_from_file_time"]
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,8 @@ from typer.testing import CliRunner
 from newsbrief.brief import digest_articles
 from newsbrief.cli import app
 from newsbrief.records import Article, ArticleDigest, Story
-from newsbrief.store import SCHEMA_VERSION, StoreError, digest_with_cache, open_store
+from newsbrief.store import _MIGRATIONS, SCHEMA_VERSION, StoreError, digest_with_cache, open_store, stories_with_cache
+from newsbrief.stories import StoryOptions, build_stories
 from newsbrief.summarise import SummaryOptions
 from newsbrief.window import brief_window
 
@@ -198,4 +199,42 @@ def test_a_write_interrupted_midway_leaves_the_store_as_it_was(tmp_path: Path) -
     assert store.counts()["briefs"] == 0
     store.save_brief(DAY, WINDOW, tmp_path, [story_of(digests, "s-ferry")], WINDOW.end, WINDOW.end)
     assert store.counts()["briefs"] == 1 and store.check() == []
+    store.close()
+
+
+def test_stories_of_the_same_digests_are_grouped_once_and_come_back_equal(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "nb.db")
+    ferry, bridge = article("ferry", FERRY, "Ferry to run hourly"), article("bridge", BRIDGE, "Bridge closed")
+    compute = CountingDigests()
+    grouped: list[int] = []
+
+    def digests() -> list[ArticleDigest]:
+        """The digests as each run reads them from the store (grouping fills in fields of the ones it is given)."""
+        return digest_with_cache([ferry, bridge], "clean-lead", OPTIONS, store, compute)[0]
+
+    def group(batch: list[ArticleDigest]) -> list[Story]:
+        grouped.append(len(batch))
+        return build_stories(batch, StoryOptions(), WINDOW.end)
+
+    def cached(batch: list[ArticleDigest], *, refresh: bool = False) -> list[Story]:
+        return stories_with_cache(batch, StoryOptions(), WINDOW.end, store, lambda: group(batch), refresh=refresh)
+
+    first = cached(digests())
+    again = cached(digests())
+    assert again == first and len(first) == 2 and grouped == [2] and compute.seen == ["ferry", "bridge"]
+    assert cached(digests()[:1]) != first and grouped == [2, 1]  # other digests: grouped anew
+    cached(digests(), refresh=True)  # --rebuild recomputes
+    assert grouped == [2, 1, 2]
+    store.close()
+
+
+def test_a_store_of_the_first_schema_is_upgraded_keeping_its_briefs(tmp_path: Path) -> None:
+    path = tmp_path / "nb.db"
+    with sqlite3.connect(path) as db:
+        db.executescript(_MIGRATIONS[0])
+        db.execute("INSERT INTO briefs VALUES ('2026-12-01', 'a', 'b', 'out/2026-12-01', 'c')")
+        db.execute("PRAGMA user_version = 1")
+    store = open_store(path)
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION > 1
+    assert store.counts()["briefs"] == 1 and store.counts()["responses"] == 0 and store.check() == []
     store.close()

@@ -15,7 +15,7 @@ from typing import Any
 
 import feedparser
 
-from newsbrief.ingest.build import Result, make_article, skip
+from newsbrief.ingest.build import DATE_FROM_FEED, DATE_FROM_PAGE, Result, make_article, skip
 from newsbrief.ingest.fetch import FetchError, Refused, Web
 from newsbrief.ingest.markup import html_to_text
 from newsbrief.ingest.options import IngestOptions
@@ -72,6 +72,7 @@ def feed_articles(
     channel = parsed.feed
     source = _text(channel.get("title")) or host_name(channel.get("link") or feed_url or "") or None
     language = channel.get("language")
+    feed_date = channel.get("updated_parsed") or channel.get("published_parsed")
     cap = options.max_items_per_feed
     items = [_item(entry) for entry in entries[:cap]]
     pages = _linked_pages(items, options, web)
@@ -79,7 +80,7 @@ def feed_articles(
     skipped = [_beyond_cap(entry, origin, cap) for entry in entries[cap:]]
     for item in items:
         try:
-            result = _article(item, pages, origin, item.source or source, language, options)
+            result = _article(item, pages, origin, item.source or source, language, options, feed_date)
         except Exception as exc:  # one malformed item must not cost the rest of the feed
             log.exception("feed item %s of %s", item.link or item.title, origin)
             result = skip(origin, f"could not read the item ({type(exc).__name__}: {exc})", item.link, item.title)
@@ -155,12 +156,17 @@ def _article(
     source: str | None,
     language: str | None,
     options: IngestOptions,
+    feed_date: Any = None,
 ) -> Article | Skipped:
+    """An item without a date of its own takes its page's date, else the feed's own date (when the feed was last
+    updated: no item in it is newer), each flagged so the brief says where the date came from."""
     text, author, published, flags = item.text, item.author, item.published, []
     if word_count(text) < options.min_words:
         page = pages.get(item.link or "", "linked pages are not fetched" if item.link else "the item has no link")
         if isinstance(page, Page) and word_count(page.text) > word_count(text):
-            text, author, published = page.text, author or page.author, published or page.published
+            text, author = page.text, author or page.author
+            if not published and page.published:
+                published, flags = page.published, [DATE_FROM_PAGE]
         else:
             why = page if isinstance(page, str) else "its page has no more text than the feed"
             if not text.strip():
@@ -169,6 +175,8 @@ def _article(
                 )
             log.info("feed item %s kept as a snippet: %s", item.link or item.title, why)
             flags = ["snippet_only"]
+    if not published and feed_date:
+        published, flags = feed_date, [*flags, DATE_FROM_FEED]
     return make_article(
         origin,
         text,

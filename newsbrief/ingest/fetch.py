@@ -9,6 +9,10 @@ and every redirect hop (followed here, not by httpx, so each is checked), is htt
 unless the source itself is on a non-public address (an intranet feed links to intranet pages) or the address is
 in `IngestOptions.private_networks`. Left open: a host whose DNS answer changes between the check and httpx's own
 lookup (rebinding).
+
+Conditional GET: given a `ResponseCache` (the store is one), a URL fetched before is requested with
+If-None-Match / If-Modified-Since from its kept ETag / Last-Modified; a 304 answers with the kept response, so an
+unchanged feed is parsed from the store and, with `reuse_kept`, its linked pages are not requested at all.
 """
 
 from __future__ import annotations
@@ -16,8 +20,9 @@ from __future__ import annotations
 import ipaddress
 import socket
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
+from typing import Protocol
 
 import httpx
 
@@ -44,6 +49,24 @@ class Response:
     content: bytes
     content_type: str  # media type only, lower case, '' when not declared
     charset: str | None
+    not_modified: bool = False  # the server answered 304: this is the response kept from an earlier fetch
+
+
+@dataclass(frozen=True)
+class KeptResponse:
+    """A response kept for the next conditional request: its validators and what it said."""
+
+    etag: str | None
+    last_modified: str | None
+    response: Response
+
+
+class ResponseCache(Protocol):
+    """Where responses with validators are kept between runs, keyed by the URL requested."""
+
+    def kept_response(self, url: str) -> KeptResponse | None: ...
+
+    def keep_response(self, url: str, kept: KeptResponse) -> None: ...
 
 
 class Web:
@@ -53,9 +76,11 @@ class Web:
     addresses too; a path or a public URL does not.
     """
 
-    def __init__(self, options: IngestOptions, source: str | None = None) -> None:
+    def __init__(self, options: IngestOptions, source: str | None = None, cache: ResponseCache | None = None) -> None:
         self.options = options
         self.source = source
+        self.cache = cache
+        self.reuse_kept = False  # set once the source itself was unchanged: what it links to is taken as kept
         self._client: httpx.Client | None = None
 
     def __enter__(self) -> Web:
@@ -91,9 +116,14 @@ class Web:
         target = httpx.URL(url)
         for _ in range(MAX_REDIRECTS + 1):
             self.check_target(target)
-            with self.client.stream("GET", target) as response:
+            kept = self.cache.kept_response(str(target)) if self.cache else None
+            if kept and self.reuse_kept:
+                return kept.response
+            with self.client.stream("GET", target, headers=_conditions(kept)) as response:
+                if kept and response.status_code == 304:
+                    return replace(kept.response, not_modified=True)
                 if response.next_request is None:
-                    return self._read(response, deadline)
+                    return self._keep(str(target), response, self._read(response, deadline))
                 target = response.next_request.url
         raise Refused(f"cannot fetch: more than {MAX_REDIRECTS} redirects")
 
@@ -144,6 +174,21 @@ class Web:
                 raise httpx.ReadTimeout("response not complete before the deadline")
         content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
         return Response(str(response.url), bytes(body), content_type, response.charset_encoding)
+
+    def _keep(self, url: str, response: httpx.Response, read: Response) -> Response:
+        """Keep `read` for the next run's conditional request when the server gave a validator for it."""
+        etag, last_modified = response.headers.get("etag"), response.headers.get("last-modified")
+        if self.cache and (etag or last_modified):
+            self.cache.keep_response(url, KeptResponse(etag, last_modified, read))
+        return read
+
+
+def _conditions(kept: KeptResponse | None) -> dict[str, str]:
+    """The conditional-request headers for a kept response (none for a URL not fetched before)."""
+    if kept is None:
+        return {}
+    headers = {"If-None-Match": kept.etag} if kept.etag else {}
+    return headers | ({"If-Modified-Since": kept.last_modified} if kept.last_modified else {})
 
 
 def _addresses(host: str) -> list[IPAddress]:

@@ -13,10 +13,11 @@ import json
 import os
 import re
 import stat
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from newsbrief.ingest.build import Result, guarded, make_article, single, skip
+from newsbrief.ingest.build import DATE_FROM_FILE_TIME, Result, guarded, make_article, single, skip
 from newsbrief.ingest.feeds import feed_articles, looks_like_feed
 from newsbrief.ingest.fetch import Web
 from newsbrief.ingest.options import IngestOptions
@@ -86,7 +87,21 @@ def _require_regular(mode: int) -> None:
 
 
 def ingest_file(path: Path, options: IngestOptions, web: Web) -> Result:
-    """One file, read by its suffix; a `web` is needed only for feed items whose linked pages are fetched."""
+    """One file, read by its suffix; a `web` is needed only for feed items whose linked pages are fetched.
+
+    Articles that carry no date anywhere take the file's modification time, the last resort (a copy or a checkout
+    resets it), flagged `date_from_file_time` so the brief says so."""
+    articles, skipped = _read_file(path, options, web)
+    undated = [article for article in articles if article.published is None]
+    if undated:
+        modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+        for article in undated:
+            article.published = modified
+            article.flags.append(DATE_FROM_FILE_TIME)
+    return articles, skipped
+
+
+def _read_file(path: Path, options: IngestOptions, web: Web) -> Result:
     origin = str(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:

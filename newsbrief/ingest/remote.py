@@ -18,6 +18,7 @@ def ingest_url(url: str, options: IngestOptions, web: Web) -> Result:
         response = web.get(url)
     except Refused as exc:
         return [], [skip(url, str(exc), url)]
+    web.reuse_kept = response.not_modified  # an unchanged feed: its linked pages are taken from the store too
     if not response.content.strip():
         return [], [skip(url, "empty response", url)]
     content_type = response.content_type

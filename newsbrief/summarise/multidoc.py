@@ -55,10 +55,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from newsbrief.embed import encode
 from newsbrief.records import Article, SummarySentence
-from newsbrief.summarise.centrality import _bar_paraphrases, _search, _Unit, article_units
+from newsbrief.summarise.centrality import _search, _Unit, article_units, tokens
 
 POSITION_DECAY = 4.0  # sentences; weight of the i-th sentence of an article in the reference is exp(-i / decay)
 SHARED_POWER = 1.5  # a word's reference weight is multiplied by (share of articles using it) ** SHARED_POWER
@@ -68,16 +69,21 @@ DEFAULT_WORDS = 100  # the DUC story-summary length; a brief reads 80-120 words 
 RECENCY_HALF_LIFE_HOURS = (
     12.0  # an article half a day older than the story's newest weighs half (a prior: DUC is undated)
 )
+PARAPHRASE_COSINE = 0.6  # two picks closer than this in MiniLM space may say the same thing
+PARAPHRASE_CONTAINMENT = 0.0  # ... and are barred when this share of the shorter one's content words is in the other
+_STOP_STEMS = frozenset(tokens(" ".join(ENGLISH_STOP_WORDS)))  # stop words as `tokens` stems them
 
 
 @dataclass
 class StorySummaryOptions:
-    """The word budget (a hard cap) and the two cross-validated weights of the pseudo-reference."""
+    """The word budget (a hard cap), the two cross-validated weights of the pseudo-reference and the paraphrase bar."""
 
     words: int = DEFAULT_WORDS
     position_decay: float = POSITION_DECAY
     shared_power: float = SHARED_POWER
     paraphrases: bool = True  # bar picks that MiniLM finds to paraphrase each other (one encode call per round)
+    paraphrase_cosine: float = PARAPHRASE_COSINE
+    paraphrase_containment: float = PARAPHRASE_CONTAINMENT
 
 
 @dataclass
@@ -96,6 +102,7 @@ class _Story:
     counts: np.ndarray  # candidates x words they use
     reference: np.ndarray  # expected reference count of each of those words
     barred: np.ndarray  # candidates x candidates, True where MiniLM found a paraphrase pair
+    content: list[frozenset[str]]  # each candidate's content words (stemmed tokens less stop words)
     after: np.ndarray  # a sentence opening with "He"/"But" may join only right after its predecessor: its row, or -1
 
 
@@ -123,7 +130,7 @@ def summarise_stories(
         texts = [prepared[s].candidates[i].unit.span.text for s, i in missing]
         for (s, i), vector in zip(missing, encode(texts), strict=True):
             vectors[s][i] = vector
-        pending = [s for s in pending if _bar_paraphrases(chosen[s], vectors[s], prepared[s].barred)]
+        pending = [s for s in pending if _bar_paraphrases(prepared[s], chosen[s], vectors[s], options)]
     return [_sentences(story, picks) for story, picks in zip(prepared, chosen, strict=True)]
 
 
@@ -178,7 +185,30 @@ def _prepare(articles: Sequence[Article], options: StorySummaryOptions) -> _Stor
     barred = np.zeros((len(keep), len(keep)), dtype=bool)
     row_of = {(c.article, c.position): row for row, c in enumerate(candidates)}
     after = np.array([row_of[c.article, c.position - 1] if c.unit.follows else -1 for c in candidates], dtype=int)
-    return _Story(articles, candidates, counts[:, columns], reference[columns], barred, after)
+    content = [frozenset(c.unit.tokens) - _STOP_STEMS for c in candidates]
+    return _Story(articles, candidates, counts[:, columns], reference[columns], barred, content, after)
+
+
+def _bar_paraphrases(
+    story: _Story, chosen: list[int], vectors: dict[int, np.ndarray], options: StorySummaryOptions
+) -> bool:
+    """Bar every chosen pair that MiniLM finds closer than `paraphrase_cosine` and whose shorter sentence's content
+    words are at least `paraphrase_containment` inside the other; True when one was barred."""
+    found = False
+    for x, i in enumerate(chosen):
+        for j in chosen[x + 1 :]:
+            if (
+                float(vectors[i] @ vectors[j]) > options.paraphrase_cosine
+                and _containment(story.content[i], story.content[j]) >= options.paraphrase_containment
+            ):
+                story.barred[i, j] = story.barred[j, i] = found = True
+    return found
+
+
+def _containment(first: frozenset[str], second: frozenset[str]) -> float:
+    """The share of the smaller word set that the other holds (1.0 where one is empty: nothing tells them apart)."""
+    smaller = min(len(first), len(second))
+    return len(first & second) / smaller if smaller else 1.0
 
 
 def _freshness(articles: Sequence[Article]) -> list[float]:

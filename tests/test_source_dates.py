@@ -1,0 +1,83 @@
+"""Where an article's date comes from when its own record has none: the linked page's metadata, the feed's own date,
+the file's modification time; each is flagged on the article (and so shown in brief.json)."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pytest_httpserver import HTTPServer
+
+from newsbrief.ingest import IngestOptions, ingest_source
+from newsbrief.ingest.build import DATE_FROM_FEED, DATE_FROM_FILE_TIME, DATE_FROM_PAGE
+
+FILE_TIME = datetime(2026, 11, 28, 5, 30, tzinfo=UTC)
+BODY = (
+    "The Merrow Canal Trust said on Tuesday that the lock gates at Tidewater had reopened to barges after six weeks of "
+    "repairs to the hinges and seals, and that about forty barges a day were expected to pass through once the "
+    "backlog of waiting boats had cleared."
+)
+FEED = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Merrow Canal News</title><link>https://merrow-canal.example/</link>
+{channel_date}
+<item><title>Lock gates reopen</title><link>https://merrow-canal.example/lock</link>
+<description>{body}</description>{item_date}</item>
+</channel></rss>"""
+PAGE = """<html><head><title>Lock gates reopen</title>
+<meta property="article:published_time" content="2026-11-29T06:30:00+00:00"></head>
+<body><article><h1>Lock gates reopen</h1><p>{body}</p><p>{body}</p></article></body></html>"""
+
+
+def feed_file(folder: Path, channel_date: str = "", item_date: str = "") -> Path:
+    path = folder / "canal.xml"
+    path.write_text(FEED.format(channel_date=channel_date, item_date=item_date, body=BODY), encoding="utf-8")
+    os.utime(path, (FILE_TIME.timestamp(), FILE_TIME.timestamp()))
+    return path
+
+
+def only_article(source: Path | str) -> tuple[datetime | None, list[str]]:
+    articles, skipped = ingest_source(str(source))
+    assert skipped == [] and len(articles) == 1
+    return articles[0].published, articles[0].flags
+
+
+def test_an_item_with_its_own_date_keeps_it_unflagged(tmp_path: Path) -> None:
+    path = feed_file(
+        tmp_path,
+        "<lastBuildDate>Mon, 30 Nov 2026 09:00:00 GMT</lastBuildDate>",
+        "<pubDate>Sun, 29 Nov 2026 18:00:00 GMT</pubDate>",
+    )
+    assert only_article(path) == (datetime(2026, 11, 29, 18, tzinfo=UTC), [])
+
+
+def test_an_undated_item_takes_the_feeds_own_date(tmp_path: Path) -> None:
+    path = feed_file(tmp_path, "<lastBuildDate>Mon, 30 Nov 2026 09:00:00 GMT</lastBuildDate>")
+    assert only_article(path) == (datetime(2026, 11, 30, 9, tzinfo=UTC), [DATE_FROM_FEED])
+
+
+def test_a_feed_file_with_no_dates_at_all_takes_the_files_modification_time(tmp_path: Path) -> None:
+    assert only_article(feed_file(tmp_path)) == (FILE_TIME, [DATE_FROM_FILE_TIME])
+
+
+def test_a_text_file_takes_its_modification_time_only_when_it_names_no_date(tmp_path: Path) -> None:
+    undated = tmp_path / "undated" / "lock.md"
+    dated = tmp_path / "dated" / "lock.md"
+    for path, front in ((undated, ""), (dated, "published: 2026-11-29T07:00:00+00:00\n")):
+        path.parent.mkdir()
+        path.write_text(f"---\ntitle: Lock gates reopen\n{front}---\n{BODY}\n", encoding="utf-8")
+        os.utime(path, (FILE_TIME.timestamp(), FILE_TIME.timestamp()))
+    assert only_article(undated.parent) == (FILE_TIME, [DATE_FROM_FILE_TIME])
+    assert only_article(dated.parent) == (datetime(2026, 11, 29, 7, tzinfo=UTC), [])
+
+
+def test_an_undated_snippet_item_takes_its_pages_date_before_the_feeds(httpserver: HTTPServer) -> None:
+    page_url = httpserver.url_for("/lock")
+    snippet = FEED.format(
+        channel_date="<lastBuildDate>Mon, 30 Nov 2026 09:00:00 GMT</lastBuildDate>", item_date="", body="Gates reopen."
+    ).replace("https://merrow-canal.example/lock", page_url)
+    httpserver.expect_request("/feed.xml").respond_with_data(snippet, content_type="application/rss+xml")
+    httpserver.expect_request("/lock").respond_with_data(PAGE.format(body=BODY), content_type="text/html")
+    articles, skipped = ingest_source(httpserver.url_for("/feed.xml"), IngestOptions())
+    assert skipped == [] and len(articles) == 1
+    assert (articles[0].published, articles[0].flags) == (datetime(2026, 11, 29, 6, 30, tzinfo=UTC), [DATE_FROM_PAGE])
