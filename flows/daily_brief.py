@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from prefect import flow, task
@@ -23,7 +23,7 @@ from newsbrief.ingest import FetchError, IngestOptions, ResponseCache, dedupe, i
 from newsbrief.memory import lookback_start, remember
 from newsbrief.records import Article, ArticleDigest, Brief, Skipped, Story
 from newsbrief.render import render_all
-from newsbrief.store import digest_with_cache, open_store, stories_with_cache
+from newsbrief.store import ResponseLog, Store, digest_with_cache, open_store, stories_with_cache
 from newsbrief.stories import StoryOptions, build_stories
 from newsbrief.summarise import SummaryOptions
 from newsbrief.window import brief_window, parse_duration, parse_since, select_recent, time_zone
@@ -110,6 +110,34 @@ def gather_sources(config: Config, cache: ResponseCache | None = None) -> tuple[
     return unique, skipped + duplicates
 
 
+def open_and_read(settings: Config, brief_date: date, rebuild: bool) -> tuple[Store, list[Article], list[Skipped]]:
+    """The open store and the articles to brief: for `rebuild` those the store kept for the day, else the sources'
+    (read conditionally where the store kept a response). A run that reads no article creates no store."""
+    path = settings.store_path
+    if rebuild:
+        store = open_store(path, create=False)
+        articles = store.brief_articles(brief_date)
+        if not articles:
+            store.close()
+            raise NothingToBrief(f"the store {path} holds no brief for {brief_date} to rebuild")
+        return store, articles, []
+    existing = open_store(path) if path.exists() else None
+    try:
+        log.info("reading %d source(s)", len(settings.sources))
+        responses = ResponseLog(existing)
+        articles, skipped = gather_sources(settings, responses)
+        if not articles:
+            reasons = "; ".join(f"{s.title or s.url or s.source}: {s.reason}" for s in skipped)
+            raise NothingToBrief(f"no article could be read from any source ({reasons or 'no sources given'})")
+        store = existing or open_store(path)
+        responses.save(store)
+    except BaseException:
+        if existing:
+            existing.close()
+        raise
+    return store, articles, skipped
+
+
 def _url_of(source: str) -> str | None:
     return source if "://" in source else None
 
@@ -126,8 +154,9 @@ def daily_brief(
     rebuild: bool = False,
     now: str | None = None,
 ) -> BriefRun:
-    """Ingest, keep the articles of the day's window, summarise and extract facts (articles the store already
-    digested are not redone), group stories, mark each new or developing, render, remember and deliver.
+    """Ingest (a source unchanged since it was last fetched is read from the store: conditional GET), keep the
+    articles of the day's window, summarise and extract facts (articles the store already digested are not redone),
+    group stories (the same digests are not regrouped), mark each new or developing, render, remember and deliver.
 
     `rebuild` recomputes the day from the articles the store kept for it, reading no source; `now` (ISO) is the
     clock, for tests and replays (default: the machine's clock, read once)."""
@@ -144,18 +173,8 @@ def daily_brief(
     brief_date = parse_day(settings.date) if settings.date else clock.astimezone(zone).date()
     length = parse_duration(settings.window) if settings.window else None
     start = parse_since(since, zone) if since else None
-    store = open_store(settings.store_path, create=not rebuild)
+    store, articles, skipped = open_and_read(settings, brief_date, rebuild)
     try:
-        if rebuild:
-            articles, skipped = store.brief_articles(brief_date), []
-            if not articles:
-                raise NothingToBrief(f"the store {settings.store_path} holds no brief for {brief_date} to rebuild")
-        else:
-            log.info("reading %d source(s)", len(settings.sources))
-            articles, skipped = gather_sources(settings, store)
-            if not articles:
-                reasons = "; ".join(f"{s.title or s.url or s.source}: {s.reason}" for s in skipped)
-                raise NothingToBrief(f"no article could be read from any source ({reasons or 'no sources given'})")
         previous_end = store.previous_cutoff(brief_date)
         span = brief_window(brief_date, zone, since=start, length=length, previous_end=previous_end)
         articles, outside = select_recent(articles, span)

@@ -155,7 +155,7 @@ class Store:
             )
 
     def kept_response(self, url: str) -> KeptResponse | None:
-        """The response kept for `url` with its validators (the `ResponseCache` of conditional GETs)."""
+        """The response kept for `url` with its validators, for a conditional GET (see `ResponseLog`)."""
         with self._responses_lock:
             row = self.db.execute(
                 "SELECT etag, last_modified, final_url, content_type, charset, body FROM responses WHERE url = ?",
@@ -166,21 +166,25 @@ class Store:
         etag, last_modified, final_url, content_type, charset, body = row
         return KeptResponse(etag, last_modified, Response(final_url, zlib.decompress(body), content_type, charset))
 
-    def keep_response(self, url: str, kept: KeptResponse) -> None:
-        response = kept.response
+    def keep_responses(self, responses: dict[str, KeptResponse]) -> None:
+        """Keep each response (by the URL requested) for the next conditional GET, in one transaction."""
+        rows = [
+            (
+                url,
+                k.etag,
+                k.last_modified,
+                k.response.url,
+                k.response.content_type,
+                k.response.charset,
+                zlib.compress(k.response.content),
+            )
+            for url, k in responses.items()
+        ]
         with self._responses_lock, self.transaction() as db:
-            db.execute(
+            db.executemany(
                 "INSERT OR REPLACE INTO responses (url, etag, last_modified, final_url, content_type, charset, body) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    url,
-                    kept.etag,
-                    kept.last_modified,
-                    response.url,
-                    response.content_type,
-                    response.charset,
-                    zlib.compress(response.content),
-                ),
+                rows,
             )
 
     def cached_stories(self, key: str) -> list[Story] | None:
@@ -309,6 +313,29 @@ class Store:
 
     def counts(self) -> dict[str, int]:
         return {t: self.db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in sorted(_TABLES)}
+
+
+class ResponseLog:
+    """The response cache of one run: what an existing store kept, plus what this run fetched, held until the run
+    has articles to brief (`save`), so that a run which reads nothing leaves no store behind."""
+
+    def __init__(self, store: Store | None) -> None:
+        self.store = store
+        self.fetched: dict[str, KeptResponse] = {}
+        self._lock = threading.Lock()  # sources are fetched from several threads at once
+
+    def kept_response(self, url: str) -> KeptResponse | None:
+        with self._lock:
+            if url in self.fetched:
+                return self.fetched[url]
+        return self.store.kept_response(url) if self.store else None
+
+    def keep_response(self, url: str, kept: KeptResponse) -> None:
+        with self._lock:
+            self.fetched[url] = kept
+
+    def save(self, store: Store) -> None:
+        store.keep_responses(self.fetched)
 
 
 def story_text(story: Story) -> str:

@@ -3,7 +3,8 @@
 The window ends at the end of D in the configured time zone. It starts at `--since` when given, else `window`
 (a length such as "36h") before the end, else at the previous brief's cut-off, else 24 hours before the end.
 Articles published before the start are listed as skipped ("older than ..."), after the end as skipped ("dated
-after ..."), so nothing is dropped silently; undated articles are kept and flagged `undated`.
+after ..."), so nothing is dropped silently; undated articles are kept and flagged `undated`. (Ingest has already
+given an article without a date of its own its page's, its feed's or its file's date where one exists, flagged.)
 No constant here was fitted to data: 24 h is the issue's definition of a daily brief.
 """
 

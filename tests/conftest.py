@@ -28,6 +28,23 @@ def prefect_harness() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(scope="session")
+def nlp():
+    """The spaCy pipeline, loaded once for every test that parses."""
+    from newsbrief.facts import load_nlp
+
+    return load_nlp()
+
+
+@pytest.fixture(scope="module")
+def spacy_only() -> Iterator[None]:
+    """Entities from spaCy alone (`NEWSBRIEF_FACTS_NER=spacy`) for a module: quick, and some expectations were
+    checked against spaCy's entities; the CoNLL tagger has tests of its own."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("NEWSBRIEF_FACTS_NER", "spacy")
+        yield
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))

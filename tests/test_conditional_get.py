@@ -3,6 +3,7 @@ fetched before is asked for with its ETag, a page with its Last-Modified, and a 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from newsbrief.ingest import IngestOptions, ingest_source
-from newsbrief.store import Store, open_store
+from newsbrief.store import ResponseLog, Store, open_store
 
 PAGE_MODIFIED = "Tue, 01 Dec 2026 07:00:00 GMT"
 PAGE = """<html><head><title>Tidewater lock gates reopen after repairs</title></head><body><article>
@@ -84,7 +85,10 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 def read(site: ConditionalSite, store: Store | None) -> list[tuple[str, str, str | None]]:
     """(id, text, published) of each article of the feed, read through `store` when given."""
-    articles, skipped = ingest_source(f"{site.base}/feed.xml", IngestOptions(), store)
+    responses = ResponseLog(store)
+    articles, skipped = ingest_source(f"{site.base}/feed.xml", IngestOptions(), responses if store else None)
+    if store:
+        responses.save(store)  # as the daily flow does once a run has read its sources
     assert skipped == []
     return [(a.id, a.text, a.published.isoformat() if a.published else None) for a in articles]
 
@@ -119,7 +123,30 @@ def test_without_a_cache_every_run_fetches_in_full(site: ConditionalSite) -> Non
 def test_a_response_without_validators_is_not_kept(httpserver: HTTPServer, store: Store) -> None:
     httpserver.expect_request("/plain").respond_with_data(PAGE, content_type="text/html")
     url = httpserver.url_for("/plain")
-    ingest_source(url, IngestOptions(), store)
+    for _ in range(2):
+        responses = ResponseLog(store)
+        ingest_source(url, IngestOptions(), responses)
+        responses.save(store)
     assert store.kept_response(url) is None
-    ingest_source(url, IngestOptions(), store)
     assert [request.headers.get("If-None-Match") for request, _ in httpserver.log] == [None, None]
+
+
+def test_the_daily_flow_rereads_an_unchanged_feed_from_the_store(
+    prefect_harness, site: ConditionalSite, tmp_path
+) -> None:
+    from flows.daily_brief import daily_brief
+
+    def brief() -> dict:
+        daily_brief(sources=[f"{site.base}/feed.xml"], out=str(tmp_path), day="2026-12-01", now="2026-12-01T23:00Z")
+        told = json.loads((tmp_path / "2026-12-01" / "brief.json").read_text())
+        told.pop("generated_at")
+        return told
+
+    first = brief()
+    second = brief()
+    assert second == first and "840,000 crowns" in json.dumps(first)
+    assert site.requests == [
+        ("/feed.xml", None, None),
+        ("/lock-gates", None, None),
+        ("/feed.xml", '"feed-1"', None),  # answered 304: the page is not requested again
+    ]

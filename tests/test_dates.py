@@ -8,24 +8,14 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from newsbrief.facts import extract_facts, load_nlp
+from newsbrief.facts import extract_facts
 from newsbrief.facts.dates import FUTURE, PAST, PRESENT, Anchor, resolve_date, resolve_timex
 from newsbrief.records import Article, Facts
 
 WEDNESDAY = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    return load_nlp()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def spacy_only():
-    """Dates come from spaCy's parse whichever entity tagger runs; spaCy alone keeps these tests quick."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("NEWSBRIEF_FACTS_NER", "spacy")
-        yield
+pytestmark = pytest.mark.usefixtures("spacy_only")  # spaCy's entities: quick, and what these expect
 
 
 def facts_of(text: str, published: datetime | None = WEDNESDAY) -> Facts:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from newsbrief.facts import check_spans, conll_tagger, extract_facts, load_nlp, merge_across_articles
+from newsbrief.facts import check_spans, conll_tagger, extract_facts, merge_across_articles
 from newsbrief.facts.coref import PronounResolver, gender_of
 from newsbrief.facts.entities import acronym_definitions, conll_mentions, group_mentions, name_key
 from newsbrief.facts.numbers import parse_value
@@ -59,17 +59,7 @@ def assert_slices(text: str, facts: Facts) -> None:
         assert text[span.start : span.end] == span.text, span
 
 
-@pytest.fixture(scope="session")
-def nlp():
-    return load_nlp()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def spacy_only():
-    """These expectations were checked against spaCy's entities; the last test here covers the CoNLL tagger."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("NEWSBRIEF_FACTS_NER", "spacy")
-        yield
+pytestmark = pytest.mark.usefixtures("spacy_only")  # spaCy's entities: quick, and what these expect
 
 
 @pytest.fixture(scope="module")

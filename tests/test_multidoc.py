@@ -141,3 +141,22 @@ def test_a_report_carried_by_more_outlets_weighs_more_but_is_shown_once(carried:
     assert len(summary) == 1
     assert summary[0].text == texts[carried].split(". ")[0] + "."
     assert summary[0].article_id == carried
+
+
+# Two outlets state one fact with few words in common; each adds a fact of its own.
+RAIN_LEAD = "Heavy rain broke the old Harnel dam late on Thursday and sent water into 40 houses in Oskby."
+RAIN = f"{RAIN_LEAD} The county council has opened the school gym to families."
+GAVE_WAY_LEAD = "Forty Oskby homes flooded on Thursday night after the Harnel dam gave way under heavy rain."
+GAVE_WAY = f"{GAVE_WAY_LEAD} Insurers expect claims of two million crowns."
+
+
+def test_two_outlets_paraphrasing_one_fact_show_it_once() -> None:
+    story = [_article("rain", RAIN, "Rain Herald"), _article("gave-way", GAVE_WAY, "Oskby Daily")]
+    leads = {RAIN_LEAD, GAVE_WAY_LEAD}
+    unbarred = summarise_story(story, StorySummaryOptions(words=40, paraphrases=False))
+    assert leads <= {s.text for s in unbarred}  # word overlap alone keeps both wordings
+    barred = summarise_story(story, StorySummaryOptions(words=40))
+    assert len(leads & {s.text for s in barred}) == 1
+    assert sum(len(s.text.split()) for s in barred) <= 40
+    lenient = summarise_story(story, StorySummaryOptions(words=40, paraphrase_cosine=0.95))
+    assert leads <= {s.text for s in lenient}  # the bar is the story summariser's own constant

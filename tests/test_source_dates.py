@@ -7,6 +7,7 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from pytest_httpserver import HTTPServer
 
 from newsbrief.ingest import IngestOptions, ingest_source
@@ -51,8 +52,9 @@ def test_an_item_with_its_own_date_keeps_it_unflagged(tmp_path: Path) -> None:
     assert only_article(path) == (datetime(2026, 11, 29, 18, tzinfo=UTC), [])
 
 
-def test_an_undated_item_takes_the_feeds_own_date(tmp_path: Path) -> None:
-    path = feed_file(tmp_path, "<lastBuildDate>Mon, 30 Nov 2026 09:00:00 GMT</lastBuildDate>")
+@pytest.mark.parametrize("item_date", ["", "<pubDate>sometime next week</pubDate>"])
+def test_an_item_without_a_readable_date_takes_the_feeds_own_date(tmp_path: Path, item_date: str) -> None:
+    path = feed_file(tmp_path, "<lastBuildDate>Mon, 30 Nov 2026 09:00:00 GMT</lastBuildDate>", item_date)
     assert only_article(path) == (datetime(2026, 11, 30, 9, tzinfo=UTC), [DATE_FROM_FEED])
 
 

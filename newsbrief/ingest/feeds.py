@@ -15,7 +15,7 @@ from typing import Any
 
 import feedparser
 
-from newsbrief.ingest.build import DATE_FROM_FEED, DATE_FROM_PAGE, Result, make_article, skip
+from newsbrief.ingest.build import DATE_FROM_FEED, DATE_FROM_PAGE, Result, make_article, parse_datetime, skip
 from newsbrief.ingest.fetch import FetchError, Refused, Web
 from newsbrief.ingest.markup import html_to_text
 from newsbrief.ingest.options import IngestOptions
@@ -159,8 +159,9 @@ def _article(
     feed_date: Any = None,
 ) -> Article | Skipped:
     """An item without a date of its own takes its page's date, else the feed's own date (when the feed was last
-    updated: no item in it is newer), each flagged so the brief says where the date came from."""
-    text, author, published, flags = item.text, item.author, item.published, []
+    updated: no item in it is newer), each flagged so the brief says where the date came from. An item date that
+    cannot be read counts as none."""
+    text, author, published, flags = item.text, item.author, parse_datetime(item.published), []
     if word_count(text) < options.min_words:
         page = pages.get(item.link or "", "linked pages are not fetched" if item.link else "the item has no link")
         if isinstance(page, Page) and word_count(page.text) > word_count(text):
@@ -176,7 +177,7 @@ def _article(
             log.info("feed item %s kept as a snippet: %s", item.link or item.title, why)
             flags = ["snippet_only"]
     if not published and feed_date:
-        published, flags = feed_date, [*flags, DATE_FROM_FEED]
+        published, flags = parse_datetime(feed_date), [*flags, DATE_FROM_FEED]
     return make_article(
         origin,
         text,

@@ -169,12 +169,14 @@ def lead_picks(units: list[_Unit], options: SummaryOptions) -> list[int]:
     return picks
 
 
-def _bar_paraphrases(chosen: list[int], vectors: dict[int, np.ndarray], barred: np.ndarray) -> bool:
-    """Bar every chosen pair whose MiniLM cosine exceeds PARAPHRASE_COSINE; True when one was barred."""
+def _bar_paraphrases(
+    chosen: list[int], vectors: dict[int, np.ndarray], barred: np.ndarray, cosine: float = PARAPHRASE_COSINE
+) -> bool:
+    """Bar every chosen pair whose MiniLM cosine exceeds `cosine`; True when one was barred."""
     found = False
     for x, i in enumerate(chosen):
         for j in chosen[x + 1 :]:
-            if float(vectors[i] @ vectors[j]) > PARAPHRASE_COSINE:
+            if float(vectors[i] @ vectors[j]) > cosine:
                 barred[i, j] = barred[j, i] = found = True
     return found
 
