@@ -170,9 +170,11 @@ def lead_picks(units: list[_Unit], options: SummaryOptions) -> list[int]:
 
 
 def _bar_paraphrases(
-    chosen: list[int], vectors: dict[int, np.ndarray], barred: np.ndarray, cosine: float = PARAPHRASE_COSINE
+    chosen: list[int], vectors: dict[int, np.ndarray], barred: np.ndarray, cosine: float | None = None
 ) -> bool:
-    """Bar every chosen pair whose MiniLM cosine exceeds `cosine`; True when one was barred."""
+    """Bar every chosen pair whose MiniLM cosine exceeds `cosine` (PARAPHRASE_COSINE when None: story summaries
+    bring their own); True when one was barred."""
+    cosine = PARAPHRASE_COSINE if cosine is None else cosine
     found = False
     for x, i in enumerate(chosen):
         for j in chosen[x + 1 :]:
