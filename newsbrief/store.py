@@ -396,25 +396,44 @@ def open_store(path: Path, *, create: bool = True) -> Store:
 
 
 def _upgrade(store: Store) -> None:
-    version = store.db.execute("PRAGMA user_version").fetchone()[0]
-    if version > SCHEMA_VERSION:
-        store.close()
-        raise StoreError(
-            f"the store {store.path} was written by a newer newsbrief (schema {version}; this one reads up to "
-            f"{SCHEMA_VERSION}): upgrade newsbrief or point `store` at another file"
-        )
-    if version == SCHEMA_VERSION:
+    """Bring the schema to SCHEMA_VERSION. The version is read again under the write lock, and the "not a store"
+    test made there too: a second run opening a store that the first is creating waits, then finds it made."""
+    seen = store.db.execute("PRAGMA user_version").fetchone()[0]
+    if seen == SCHEMA_VERSION:
         return
-    if version == 0 and _tables(store.db):
+    problem = _newer(store, seen)
+    if problem is None:
+        problem = _migrate(store)
+    if problem:
         store.close()
-        raise StoreError(f"{store.path} is an SQLite database but not a newsbrief store: point `store` elsewhere")
+        raise StoreError(problem)
+
+
+def _newer(store: Store, version: int) -> str | None:
+    if version <= SCHEMA_VERSION:
+        return None
+    return (
+        f"the store {store.path} was written by a newer newsbrief (schema {version}; this one reads up to "
+        f"{SCHEMA_VERSION}): upgrade newsbrief or point `store` at another file"
+    )
+
+
+def _migrate(store: Store) -> str | None:
+    """Run the migrations under the write lock; what is wrong with the file, if anything."""
+    problem = None
     with store.transaction() as db:
-        current = db.execute("PRAGMA user_version").fetchone()[0]  # another run may have upgraded meanwhile
-        for number in range(current, SCHEMA_VERSION):
-            for statement in _MIGRATIONS[number].split(";"):
-                if statement.strip():
-                    db.execute(statement)
-        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        current = db.execute("PRAGMA user_version").fetchone()[0]
+        if current > SCHEMA_VERSION:
+            problem = _newer(store, current)
+        elif current == 0 and _tables(db):
+            problem = f"{store.path} is an SQLite database but not a newsbrief store: point `store` elsewhere"
+        else:
+            for number in range(current, SCHEMA_VERSION):
+                for statement in _MIGRATIONS[number].split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    return problem
 
 
 def digest_with_cache(
