@@ -469,8 +469,7 @@ def stories_with_cache(
 ) -> list[Story]:
     """The stories `compute` groups from `digests`, taken from the store when the same digests (by content), story
     settings and cut-off were grouped before: a re-run over unchanged sources redoes no grouping or story summary.
-    Returned before memory across days marks them, so the kept copy says nothing about earlier briefs. The key is
-    taken before `compute` runs, since grouping fills in fields of the digests it is given."""
+    Returned before memory across days marks them, so the kept copy says nothing about earlier briefs."""
     parts = [hashlib.sha256(_DIGEST.dump_json(d)).hexdigest() for d in digests]
     key = hashlib.sha256(json.dumps([parts, repr(options), cutoff.isoformat(), STORY_FORMAT]).encode()).hexdigest()
     cached = None if refresh else store.cached_stories(key)

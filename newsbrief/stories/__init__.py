@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -17,7 +17,7 @@ from newsbrief.embed import encode
 from newsbrief.ingest.build import UNTITLED
 from newsbrief.records import ArticleDigest, Story, SummarySentence
 from newsbrief.stories.facts import merge_story_facts
-from newsbrief.stories.grouping import GroupingOptions, group_articles, near_duplicates
+from newsbrief.stories.grouping import GroupingOptions, PreparedDay
 from newsbrief.stories.rank import Watchlist, rank_stories, watch_matches
 from newsbrief.summarise.multidoc import StorySummaryOptions, summarise_stories
 
@@ -54,8 +54,9 @@ def build_stories(
         return []
     articles = [d.article for d in digests]
     entities = [{e.name for e in d.facts.entities} for d in digests]
-    groups = group_articles(articles, options.grouping, entities)
-    copy_of = near_duplicates(articles)
+    day = PreparedDay.of(articles, entities, options.grouping)  # finds the copies once, for grouping and for us
+    groups = day.stories(options.grouping)
+    copy_of = day.copies
     members = [sorted((digests[i] for i in group), key=_time_then_id) for group in groups]
     copies = [
         {digests[i].article.id: digests[copy_of[i]].article.id for i in group if i in copy_of} for group in groups
@@ -93,17 +94,12 @@ def _story_summaries(stories: list[list[ArticleDigest]], options: StorySummaryOp
     for story in stories:
         if len(story) == 1:
             digest = story[0]
-            result.append([_with_source(s, digest.article.source) for s in digest.summary.sentences])
+            result.append([replace(s, source=s.source or digest.article.source) for s in digest.summary.sentences])
         else:
             result.append([])
     for i, summary in zip(several, told, strict=True):
         result[i] = summary
     return result
-
-
-def _with_source(sentence: SummarySentence, source: str) -> SummarySentence:
-    sentence.source = sentence.source or source
-    return sentence
 
 
 def _headlines(stories: list[list[ArticleDigest]], summaries: list[list[SummarySentence]]) -> list[tuple[str, str]]:
