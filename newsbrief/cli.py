@@ -88,16 +88,13 @@ def _quiet_prefect_tracebacks() -> None:
 def _reported_errors(verbose: bool) -> Iterator[None]:
     """Failures as one line on stderr: exit status 2 for a bad argument or setting, 1 for a run that failed.
     An unexpected error is one line too, unless `--verbose` asks for its traceback."""
-    from newsbrief.store import StoreError
-    from newsbrief.window import WindowError
-
     try:
         yield
     except typer.Exit:
         raise
-    except (UsageError, WindowError) as error:
+    except UsageError as error:  # WindowError and ConfigError too
         _fail(str(error), UsageError.exit_code, error)
-    except (RunError, StoreError) as error:
+    except RunError as error:  # StoreError and NothingToBrief too
         _fail(str(error), RunError.exit_code, error)
     except Exception as error:
         if verbose:

@@ -28,6 +28,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from newsbrief.errors import RunError
 from newsbrief.ingest.fetch import KeptResponse, Response
 from newsbrief.records import Article, ArticleDigest, Story, StoryFacts
 from newsbrief.window import Window
@@ -69,7 +70,7 @@ _FACTS = TypeAdapter(StoryFacts)
 _STORIES = TypeAdapter(list[Story])
 
 
-class StoreError(RuntimeError):
+class StoreError(RunError):
     """The store cannot be used as it is: the message says why and what to do."""
 
 
@@ -450,8 +451,8 @@ def digest_with_cache(
     A cached digest keeps the article as first read (its `fetched_at` too), so a re-run gives the same brief."""
     keys = [digest_key(a, summariser, options) for a in articles]
     cached = {} if refresh else store.cached_digests(keys)
-    missing = [a for a, key in zip(articles, keys, strict=True) if key not in cached]
-    computed = dict(zip([digest_key(a, summariser, options) for a in missing], compute(missing), strict=True))
+    missing = [(a, key) for a, key in zip(articles, keys, strict=True) if key not in cached]
+    computed = dict(zip([key for _, key in missing], compute([a for a, _ in missing]), strict=True))
     if computed:
         store.save_digests(computed)
     found = cached | computed

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from newsbrief.errors import UsageError
 from newsbrief.records import Article, Skipped
 
 DEFAULT_LENGTH = timedelta(hours=24)
@@ -24,7 +25,7 @@ _UNITS = {"m": "minutes", "min": "minutes", "h": "hours", "d": "days", "w": "wee
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(min|m|h|d|w)\s*$", re.IGNORECASE)
 
 
-class WindowError(ValueError):
+class WindowError(UsageError):
     """A window, time or time zone setting that cannot be read; the message says which and why."""
 
 

@@ -338,7 +338,7 @@ def _resolve_anaphoric(words: str, ref: date | None, anchor: Anchor) -> Timex | 
             return Timex(DATE, f"{anchor.quarter[0]}-Q{anchor.quarter[1]}", anaphoric=True)
         return None
     if words in _THAT_YEAR:
-        year = anchor.year if anchor.year is not None else None
+        year = anchor.year
         return Timex(DATE, f"{year + _THAT_YEAR[words]:04d}" if year is not None else None, anaphoric=True)
     if _THIS_YEAR.match(words) and not words.startswith("the year to"):
         return Timex(DATE, f"{ref.year:04d}" if ref else None)

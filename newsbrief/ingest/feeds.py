@@ -11,6 +11,7 @@ import logging
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import feedparser
@@ -72,7 +73,7 @@ def feed_articles(
     channel = parsed.feed
     source = _text(channel.get("title")) or host_name(channel.get("link") or feed_url or "") or None
     language = channel.get("language")
-    feed_date = channel.get("updated_parsed") or channel.get("published_parsed")
+    feed_date = parse_datetime(channel.get("updated_parsed") or channel.get("published_parsed"))
     cap = options.max_items_per_feed
     items = [_item(entry) for entry in entries[:cap]]
     pages = _linked_pages(items, options, web)
@@ -156,7 +157,7 @@ def _article(
     source: str | None,
     language: str | None,
     options: IngestOptions,
-    feed_date: Any = None,
+    feed_date: datetime | None = None,
 ) -> Article | Skipped:
     """An item without a date of its own takes its page's date, else the feed's own date (when the feed was last
     updated: no item in it is newer), each flagged so the brief says where the date came from. An item date that
@@ -177,7 +178,7 @@ def _article(
             log.info("feed item %s kept as a snippet: %s", item.link or item.title, why)
             flags = ["snippet_only"]
     if not published and feed_date:
-        published, flags = parse_datetime(feed_date), [*flags, DATE_FROM_FEED]
+        published, flags = feed_date, [*flags, DATE_FROM_FEED]
     return make_article(
         origin,
         text,

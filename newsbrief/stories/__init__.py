@@ -126,7 +126,7 @@ def _headlines(stories: list[list[ArticleDigest]], summaries: list[list[SummaryS
 
 
 def _latest(digests: list[ArticleDigest]) -> list[ArticleDigest]:
-    """The digests published within HEADLINE_HOURS of the newest dated one (all when none is dated): a running
+    """The digests published within HEADLINE_WINDOW of the newest dated one (all when none is dated): a running
     story's headline says where it stands now, not how it began."""
     dated = [d.article.published for d in digests if d.article.published is not None]
     if not dated:

@@ -65,6 +65,8 @@ def watch_matches(story: Story, watchlists: Sequence[Watchlist]) -> list[WatchMa
     A story is about a term when its headline or summary says it, or at least half of its articles do; about an
     entity when the entity is among its TOP_ENTITIES most salient. A passing mention in one report of a larger story
     ("the satellite will map the flood") does not file that story under the flood."""
+    if not watchlists:
+        return []
     told = " ".join([story.headline, *(s.text for s in story.summary)])
     texts = [f"{d.article.title}\n{d.article.text}" for d in story.articles]
     top_keys = {name_key(e.name): e.name for e in story.facts.entities[:TOP_ENTITIES]}

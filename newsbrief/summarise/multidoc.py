@@ -144,7 +144,7 @@ def summarise_stories(
             chosen[s] = _select(prepared[s], options.words)
         if not options.paraphrases:
             break
-        missing = [(s, i) for s in pending for i in chosen[s] if i not in vectors[s]]
+        missing = [(s, i) for s in pending if len(chosen[s]) > 1 for i in chosen[s] if i not in vectors[s]]
         texts = [prepared[s].candidates[i].unit.span.text for s, i in missing]
         for (s, i), vector in zip(missing, encode(texts), strict=True):
             vectors[s][i] = vector
