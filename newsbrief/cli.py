@@ -107,18 +107,22 @@ def _fail(message: str, code: int, error: Exception) -> NoReturn:
     raise typer.Exit(code=code) from error
 
 
+def _api_problem() -> Exception | None:
+    """Why the configured Prefect API does not answer its health check, or None when it does."""
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        return client.api_healthcheck()
+
+
 @contextmanager
 def _prefect_api_or_local() -> Iterator[None]:
     """The configured Prefect API, or, when it cannot be reached, Prefect's own local (ephemeral) mode: a brief
     written without the server's run history beats no brief at all."""
-    from prefect.client.orchestration import get_client
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     url = PREFECT_API_URL.value()
-    problem = None
-    if url:
-        with get_client(sync_client=True) as client:
-            problem = client.api_healthcheck()
+    problem = _api_problem() if url else None
     if problem is None:
         yield
         return
@@ -150,6 +154,21 @@ def run(
     rebuild: Annotated[
         bool, typer.Option("--rebuild", help="Recompute the day from the articles the store kept for it.")
     ] = False,
+    refresh: Annotated[
+        bool, typer.Option("--refresh", help="Fetch every source again, even one fetched for this day lately.")
+    ] = False,
+    resend: Annotated[
+        bool, typer.Option("--resend", help="Email the brief even if it was already sent to these recipients.")
+    ] = False,
+    task_runner: Annotated[
+        str | None, typer.Option(help="Where summarise + extract run: threads (default) or dask ([runner] config).")
+    ] = None,
+    dask_address: Annotated[
+        str | None, typer.Option(help="A running Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster).")
+    ] = None,
+    dask_workers: Annotated[
+        int | None, typer.Option(help="Worker processes of the local Dask cluster (default 2); each loads the models.")
+    ] = None,
     verbose: VerboseOption = False,
 ) -> None:
     """Build today's brief with the Prefect flow and write brief.md, brief.html and brief.json.
@@ -167,11 +186,16 @@ def run(
         if since:
             parse_since(since, time_zone(settings.timezone))
         from flows.daily_brief import daily_brief
+        from newsbrief.progress import run_display
+        from newsbrief.runners import prefect_api_for_workers, task_runner_for, with_flags
 
+        runner_options = with_flags(settings.runner, task_runner, dask_address, dask_workers)
+        runner = task_runner_for(runner_options)
+        brief_flow = daily_brief.with_options(task_runner=runner) if runner else daily_brief
         if not verbose:
             _quiet_prefect_tracebacks()
-        with _progress("Building the brief"), _prefect_api_or_local():
-            result = daily_brief(
+        with run_display("Building the brief"), _prefect_api_or_local(), prefect_api_for_workers(runner_options):
+            result = brief_flow(
                 config=str(config) if config else None,
                 sources=sources,
                 out=str(out) if out else None,
@@ -180,6 +204,8 @@ def run(
                 since=since,
                 window=window,
                 rebuild=rebuild,
+                refresh=refresh,
+                resend=resend,
             )
     brief = result.brief
     counts = (
@@ -196,26 +222,6 @@ def run(
 
 def _plural(count: int, one: str, many: str | None = None) -> str:
     return f"{count} {one if count == 1 else many or one + 's'}"
-
-
-class _progress:
-    """A spinner while the flow runs, on a terminal only; log lines carry the detail either way."""
-
-    def __init__(self, message: str) -> None:
-        self.message = message
-        self.status = None
-
-    def __enter__(self) -> _progress:
-        if sys.stderr.isatty():
-            from rich.console import Console
-
-            self.status = Console(stderr=True).status(self.message)
-            self.status.__enter__()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.status is not None:
-            self.status.__exit__(*exc)
 
 
 StoreOption = Annotated[
@@ -279,23 +285,76 @@ def history(
 
 @app.command()
 def serve(
-    cron: Annotated[str, typer.Option(help="Cron schedule, e.g. '0 6 * * *' for 06:00 daily.")] = "0 6 * * *",
     config: ConfigOption = None,
-    timezone: Annotated[str, typer.Option(help="Time zone the cron schedule is read in.")] = "UTC",
+    name: Annotated[
+        str, typer.Option(help="The deployment's name, daily-brief/NAME: give each config its own.")
+    ] = "daily",
+    schedule: Annotated[
+        str | None, typer.Option(help="Cron, e.g. '0 7 * * *' for 07:00 daily (default: the config's `schedule`).")
+    ] = None,
+    timezone: Annotated[
+        str | None,
+        typer.Option(help="Zone of the schedule and of the brief's date (default: the config's `timezone`)."),
+    ] = None,
+    verbose: VerboseOption = False,
 ) -> None:
-    """Serve the flow on a schedule (schedules fire only against a running `prefect server start`); the config and
-    the time zone are checked first, so a mistake shows now rather than at the first scheduled run."""
-    from prefect.schedules import Cron
+    """Serve the flow on a schedule from this process: a deployment daily-brief/NAME on the running Prefect server
+    (`prefect server start`), whose scheduler fires the runs. Everything is checked first (config, cron, zone,
+    server, name), so a mistake shows now rather than at the first scheduled run."""
+    _setup_logging(verbose)
+    with _reported_errors(verbose):
+        from prefect.schedules import Cron
 
-    from flows.daily_brief import daily_brief
-    from newsbrief.config import load_config
-    from newsbrief.window import time_zone
+        from flows.daily_brief import daily_brief
+        from newsbrief.config import load_config
 
-    with _reported_errors(False):
-        load_config(config)
-        time_zone(timezone)
-    parameters = {"config": str(config.resolve())} if config else {}
-    daily_brief.serve(name="daily-brief", schedules=[Cron(cron, timezone=timezone)], parameters=parameters)
+        settings = load_config(config, schedule=schedule, timezone=timezone)
+        url = _require_prefect_server()
+        parameters = {"config": str(config.resolve()) if config else None, "timezone": settings.timezone}
+        _check_deployment_name(name, parameters)
+    zone_from = "--timezone" if timezone else f"`timezone` in {config}" if config else "the default"
+    typer.echo(
+        f"serving daily-brief/{name} on {url}: {settings.schedule!r} in {settings.timezone} ({zone_from}); the "
+        "brief's date is read in the same zone. Ctrl-C stops it and pauses the schedule."
+    )
+    daily_brief.serve(name=name, schedules=[Cron(settings.schedule, timezone=settings.timezone)], parameters=parameters)
+
+
+def _require_prefect_server() -> str:
+    """The configured Prefect API's URL, after a health check: a schedule fires only on a real server's scheduler
+    (Prefect's temporary local server has none), so without one `serve` would wait forever for nothing."""
+    from prefect.settings import PREFECT_API_URL
+
+    url = PREFECT_API_URL.value()
+    if not url:
+        raise RunError(
+            "serving needs a running Prefect server, whose scheduler fires the runs: start one with `prefect server "
+            "start` and point at it with `prefect config set PREFECT_API_URL=http://127.0.0.1:4200/api`"
+        )
+    problem = _api_problem()
+    if problem:
+        raise RunError(
+            f"the Prefect server at {url} cannot be reached ({problem}): start it with `prefect server start`"
+        )
+    return url
+
+
+def _check_deployment_name(name: str, parameters: dict[str, str | None]) -> None:
+    """Refuse to take over a deployment that serves another config: `serve` would silently replace its schedule."""
+    from prefect.client.orchestration import get_client
+    from prefect.exceptions import ObjectNotFound
+
+    with get_client(sync_client=True) as client:
+        try:
+            existing = client.read_deployment_by_name(f"daily-brief/{name}")
+        except ObjectNotFound:
+            return
+    theirs = existing.parameters.get("config")
+    if theirs != parameters["config"]:
+        raise UsageError(
+            f"the deployment daily-brief/{name} already runs the config {theirs or '(none: the defaults)'}; "
+            "give this one its own name with --name"
+        )
 
 
 def _read_rows(path: Path) -> Iterator[dict]:

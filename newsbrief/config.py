@@ -10,11 +10,11 @@ value and what is expected. No data was involved: there is nothing here to fit.
 from __future__ import annotations
 
 import difflib
-import os
 import tomllib
 from collections.abc import Callable
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass, replace
 from datetime import date
+from email.utils import parseaddr
 from functools import cache
 from pathlib import Path
 from types import UnionType
@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
 from newsbrief.errors import ConfigError
 from newsbrief.ingest import IngestOptions
+from newsbrief.runners import RunnerOptions, runner_problem
 from newsbrief.stories import StoryOptions, Watchlist
 from newsbrief.summarise import SummaryOptions
 from newsbrief.window import WindowError, parse_duration, time_zone
@@ -31,24 +32,27 @@ from newsbrief.window import WindowError, parse_duration, time_zone
 
 @dataclass
 class EmailConfig:
-    """SMTP delivery of the brief; off unless `enabled` and recipients are set. The password is read from the
-    environment variable named by `password_env`, never stored in the config file."""
+    """SMTP delivery of the brief; off unless `enabled`. A login's password is read at send time from the
+    environment variable named by `password_env` or from the Prefect Secret block named by `password_secret`,
+    never from the config file. Each brief is sent once to a set of recipients (see `newsbrief.deliver`)."""
 
     enabled: bool = False
     host: str = "localhost"
     port: int = 25
     sender: str = "newsbrief@localhost"
     recipients: list[str] = field(default_factory=list)
+    bcc: list[str] = field(default_factory=list)  # receive the brief without being named in its headers
     subject: str = "Daily brief {date}"
     starttls: bool = False
     ssl: bool = False
     username: str | None = None
     password_env: str | None = None
+    password_secret: str | None = None
     timeout: float = 30.0
-
-    @property
-    def password(self) -> str | None:
-        return os.environ.get(self.password_env) if self.password_env else None
+    retries: int = 3  # further attempts after a send that may succeed later (server down, timeout, 4xx answer)
+    retry_delay: float = 10.0  # seconds before the first retry, doubled for each next one
+    brief_url: str | None = None  # where the full brief is read, e.g. "https://host/briefs/{date}/brief.html"
+    notify_failures: list[str] = field(default_factory=list)  # operators told by email when a run fails
 
 
 @dataclass
@@ -67,6 +71,7 @@ class Config:
     date: str | None = None  # the brief's day, YYYY-MM-DD (default: today in `timezone`); --date overrides
     window: str | None = None  # e.g. "36h": the brief covers this much before the end of its day (see window.py)
     store: Path | None = None  # the SQLite store that remembers earlier briefs (default: <out>/newsbrief.db)
+    schedule: str = "0 7 * * *"  # cron for `newsbrief serve`, read in `timezone` (which also dates the brief)
 
     @property
     def store_path(self) -> Path:
@@ -80,9 +85,10 @@ class Config:
 
     ingest: IngestOptions = field(default_factory=IngestOptions)
     email: EmailConfig = field(default_factory=EmailConfig)
+    runner: RunnerOptions = field(default_factory=RunnerOptions)  # where summarise + extract run (newsbrief.runners)
 
 
-_SECTIONS = {"summary": SummaryOptions, "ingest": IngestOptions, "email": EmailConfig}
+_SECTIONS = {"summary": SummaryOptions, "ingest": IngestOptions, "email": EmailConfig, "runner": RunnerOptions}
 _PATHS = ("out", "templates", "store")
 
 
@@ -209,11 +215,66 @@ def _check_values(config: Config, origin: Callable[[str], str]) -> None:
                 check(value)
         except WindowError as error:
             raise ConfigError(f"{origin(key)}: {error}") from error
+    problem = schedule_problem(config.schedule, config.timezone)
+    if problem:
+        raise ConfigError(f"{origin('schedule')}: {problem}")
     if config.summariser not in available():
         names = ", ".join(available())
         raise ConfigError(f"{origin('summariser')}: unknown summariser {config.summariser!r}; expected one of: {names}")
     if config.out.exists() and not config.out.is_dir():
         raise ConfigError(f"{origin('out')}: {str(config.out)!r} is a file; expected a folder for the briefs")
+    runner = runner_problem(config.runner)
+    if runner:
+        raise ConfigError(f"{origin('runner')}: runner.{runner[0]}: {runner[1]}")
+    problem = _email_problem(config.email)
+    if problem:
+        raise ConfigError(f"{origin('email')}: {problem}")
+
+
+def _email_problem(email: EmailConfig) -> str | None:
+    """What makes `[email]` unusable, checked before anything runs: a login needs a password source (an empty
+    password is never sent), templates must format, addresses must be addresses."""
+    has_password = [name for name in ("password_env", "password_secret") if getattr(email, name)]
+    if email.username and not has_password:
+        return (
+            f"email.username = {email.username!r} needs a password: set password_env (an environment variable's "
+            "name) or password_secret (a Prefect Secret block's name)"
+        )
+    if len(has_password) == 2:
+        return "email.password_env and email.password_secret are both set: set one"
+    if has_password and not email.username:
+        return f"email.{has_password[0]} is set but email.username is not: set the login's user name"
+    if email.ssl and email.starttls:
+        return "email.ssl and email.starttls are both true: use ssl (implicit TLS, port 465) or starttls (587)"
+    if email.enabled and not email.recipients + email.bcc:
+        return "email.enabled = true but email.recipients and email.bcc are empty: add an address"
+    for key in ("sender", "recipients", "bcc", "notify_failures"):
+        value = getattr(email, key)
+        for address in [value] if isinstance(value, str) else value:
+            if "@" not in parseaddr(address)[1]:
+                return f"email.{key}: {address!r} is not an email address (expected e.g. 'desk@example.org')"
+    for key in ("subject", "brief_url"):
+        template = getattr(email, key)
+        try:
+            filled = template.format(date="2026-01-01") if template else ""
+        except (KeyError, IndexError, ValueError):
+            return f"email.{key} = {template!r}: the only placeholder it may hold is {{date}}"
+        if key == "brief_url" and filled and not filled.startswith(("https://", "http://")):
+            return f"email.brief_url = {template!r}: expected an http(s) URL, e.g. 'https://host/briefs/{{date}}/brief.html'"
+    if not (0 <= email.retries <= 50 and email.retry_delay >= 0 and email.timeout > 0):  # 50: Prefect's most retries
+        return "email.retries must be 0 to 50, email.retry_delay at least 0 and email.timeout above 0"
+    return None
+
+
+def schedule_problem(cron: str, timezone: str) -> str | None:
+    """Why `cron` cannot be a schedule in `timezone` (Prefect's own cron check), or None."""
+    from prefect.client.schemas.schedules import CronSchedule
+
+    try:
+        CronSchedule(cron=cron, timezone=timezone)
+    except ValueError:
+        return f"schedule = {cron!r} is not a cron string (expected five fields, e.g. '0 7 * * *' for 07:00 daily)"
+    return None
 
 
 def parse_day(text: str) -> date:

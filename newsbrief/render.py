@@ -1,4 +1,4 @@
-"""Render a Brief to Markdown, HTML and JSON with Jinja2.
+"""Render a Brief to Markdown, HTML and JSON with Jinja2, and to the parts of the mail that carries it.
 
 Templates are looked up first in the user's folder, then in the bundled ones (the repo's `templates/`, shipped as the
 package `newsbrief.templates`, so a wheel install renders as the checkout does), so a user can override one template
@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+import css_inline
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
@@ -22,6 +23,8 @@ from newsbrief.records import Brief, Reading, Story, StoryNumber, TimelineEntry,
 from newsbrief.stories.rank import highlight_pattern
 
 BUNDLED_TEMPLATES = "newsbrief.templates"  # package data, read through the import system (see pyproject.toml)
+MAIL_HTML_BYTES = 100_000  # Gmail clips a mail's HTML past about 102 KB ("[Message clipped]"): the part stays below
+ONE_LINE_WORDS = 40  # the compact mail shows a story's first summary sentence when it is no longer than this
 
 
 def environment(user_templates: Path | None = None) -> Environment:
@@ -215,6 +218,43 @@ def render_json(brief: Brief) -> str:
     data = to_jsonable(brief)
     data["counts"] = counts(brief)
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def render_text(brief: Brief, user_templates: Path | None = None) -> str:
+    """The plain-text brief (the mail's text part), with the stories in full that `render_all` chose."""
+    return _render("brief.txt.j2", brief, user_templates)
+
+
+# Media queries cannot be inlined: they stay in a <style> block, where clients that read one apply them; every other
+# rule moves into style attributes, so a client that strips <style> still shows the brief as styled.
+_INLINER = css_inline.CSSInliner(keep_at_rules=True, resolve_css_variables=True, load_remote_stylesheets=False)
+
+
+def mail_html(
+    brief: Brief, full_html: str, user_templates: Path | None = None, full_url: str | None = None
+) -> tuple[str, bool]:
+    """The mail's HTML part, its CSS inlined (css-inline): the full brief when that stays within MAIL_HTML_BYTES,
+    else the compact one (as many stories by headline as fit, linking to `full_url`). Also returns whether it is
+    the compact one, which the full brief must then go with as an attachment."""
+    full = _INLINER.inline(full_html)
+    if _mail_size(full) <= MAIL_HTML_BYTES:
+        return full, False
+    template = environment(user_templates).get_template("brief.compact.html.j2")
+
+    def compact(shown: int) -> str:
+        html = template.render(brief=brief, shown=shown, full_url=full_url, one_line_words=ONE_LINE_WORDS)
+        return _INLINER.inline(html)
+
+    def fits(shown: int) -> bool:
+        return _mail_size(compact(shown)) <= MAIL_HTML_BYTES
+
+    stories = len(brief.stories)
+    return compact(stories if fits(stories) else _most_that_fit(stories, fits)), True
+
+
+def _mail_size(html: str) -> int:
+    """Bytes of `html` as a mail carries it: UTF-8, each line ending in CRLF."""
+    return len(html.encode()) + html.count("\n")
 
 
 def counts(brief: Brief) -> dict[str, int]:

@@ -7,7 +7,8 @@ The schema version is SQLite's `user_version`; `_MIGRATIONS[n]` upgrades version
 upgraded in place and a store from a newer newsbrief is refused, never reset. Records are kept as JSON written
 and read by pydantic's `TypeAdapter` over the dataclasses in `newsbrief.records`. Besides digests, the store keeps
 what makes a re-run of unchanged sources cheap: responses with their ETag / Last-Modified (for conditional GETs)
-and the stories grouped from a given set of digests. No constant here saw any data:
+and the stories grouped from a given set of digests. The delivery ledger (`deliveries`) records each email of a
+brief, so that a brief is sent once: see `claim_delivery`. No constant here saw any data:
 `LOCK_WAIT` is a wait a person would accept before being told that another run holds the store.
 """
 
@@ -16,13 +17,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import secrets
 import sqlite3
 import threading
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -60,9 +62,15 @@ _MIGRATIONS: list[str] = [
         charset TEXT, body BLOB NOT NULL);
     CREATE TABLE story_groups (key TEXT PRIMARY KEY, record TEXT NOT NULL);
     """,
+    """
+    CREATE TABLE deliveries (
+        day TEXT NOT NULL, recipients TEXT NOT NULL, content_hash TEXT NOT NULL, status TEXT NOT NULL,
+        attempts INTEGER NOT NULL, sends INTEGER NOT NULL, claim TEXT, claimed_at TEXT, sent_at TEXT,
+        message_id TEXT, last_error TEXT, updated_at TEXT NOT NULL, PRIMARY KEY (day, recipients, content_hash));
+    """,
 ]
 SCHEMA_VERSION = len(_MIGRATIONS)
-_TABLES = {"articles", "digests", "briefs", "brief_articles", "stories", "responses", "story_groups"}
+_TABLES = {"articles", "digests", "briefs", "brief_articles", "stories", "responses", "story_groups", "deliveries"}
 
 _ARTICLE = TypeAdapter(Article)
 _DIGEST = TypeAdapter(ArticleDigest)
@@ -98,6 +106,45 @@ class StoryHit:
     headline: str
     status: str
     folder: str
+
+
+@dataclass(frozen=True)
+class DeliveryKey:
+    """One brief to one set of people: its day, its recipients (To and Bcc, normalised: see
+    `newsbrief.deliver.recipient_key`) and its content's hash (which leaves out when it was generated)."""
+
+    day: date
+    recipients: str
+    content_hash: str
+
+
+@dataclass
+class DeliveryRecord:
+    """A row of the delivery ledger. `status`: `sending` (claimed, the message not yet handed to the server),
+    `submitting` (being handed over: if the run dies now, whether it went is unknown), `sent` or `failed`.
+    `attempts` counts tries, `sends` successful sends (more than one only through `resend`)."""
+
+    key: DeliveryKey
+    status: str
+    attempts: int
+    sends: int
+    claim: str | None  # the token of the attempt that holds the row while it sends
+    claimed_at: datetime | None
+    sent_at: datetime | None
+    message_id: str | None
+    last_error: str | None
+
+    def stale(self, now: datetime, lease: timedelta) -> bool:
+        """A claim older than `lease` belongs to a run that died (a live attempt finishes well within it)."""
+        return self.claimed_at is not None and now - self.claimed_at > lease
+
+
+@dataclass
+class DeliveryClaim:
+    """What `claim_delivery` decided: `token` when this attempt may send (None: it must not), with the row."""
+
+    record: DeliveryRecord
+    token: str | None
 
 
 def content_hash(article: Article) -> str:
@@ -295,6 +342,76 @@ class Store:
         ).fetchall()
         return [StoryHit(date.fromisoformat(d), i, h, s, f) for d, i, h, s, f in rows]
 
+    def claim_delivery(self, key: DeliveryKey, now: datetime, lease: timedelta, *, resend: bool) -> DeliveryClaim:
+        """Take the right to send `key`, atomically (one BEGIN IMMEDIATE transaction, so of two runs or two threads
+        on one store exactly one gets it). Claimed when nothing was recorded, the last attempt failed, or with
+        `resend`. Not claimed when it was sent (without `resend`) or another attempt holds a live claim.
+
+        A claim left by a killed run is judged by what it had reached once older than `lease`: still `sending`
+        (the message never reached the server), it is taken over; `submitting` (the run died while handing the
+        message over, so it may have gone), it is not, even with its lease over, unless `resend`: a brief is never
+        sent twice without someone asking for it."""
+        with self.transaction() as db:
+            record = self._delivery(key)
+            if record is not None and not _may_claim(record, now, lease, resend):
+                return DeliveryClaim(record, None)
+            token = secrets.token_hex(8)
+            stamp = now.isoformat()
+            db.execute(
+                "INSERT INTO deliveries (day, recipients, content_hash, status, attempts, sends, claim, claimed_at, "
+                "updated_at) VALUES (?, ?, ?, 'sending', 1, 0, ?, ?, ?) ON CONFLICT (day, recipients, content_hash) "
+                "DO UPDATE SET status = 'sending', attempts = attempts + 1, claim = excluded.claim, "
+                "claimed_at = excluded.claimed_at, updated_at = excluded.updated_at",
+                (key.day.isoformat(), key.recipients, key.content_hash, token, stamp, stamp),
+            )
+            claimed = self._delivery(key)
+        assert claimed is not None  # just written, in the same transaction
+        return DeliveryClaim(claimed, token)
+
+    def delivery_submitting(self, key: DeliveryKey, token: str, now: datetime, message_id: str) -> bool:
+        """Mark the message as being handed to the server; False when the claim is no longer this attempt's (it
+        outlived its lease and another run took it over), and then the message must not be handed over."""
+        return self._update_delivery(
+            key, token, "status = 'submitting', message_id = ?, updated_at = ?", (message_id, now.isoformat())
+        )
+
+    def delivery_sent(self, key: DeliveryKey, token: str, now: datetime, message_id: str, note: str | None) -> None:
+        """The server accepted the message (`note`: the recipients it refused, if some were)."""
+        self._update_delivery(
+            key,
+            token,
+            "status = 'sent', sends = sends + 1, claim = NULL, sent_at = ?, message_id = ?, last_error = ?, "
+            "updated_at = ?",
+            (now.isoformat(), message_id, note, now.isoformat()),
+        )
+
+    def delivery_failed(self, key: DeliveryKey, token: str, now: datetime, error: str) -> None:
+        """The attempt failed and the message did not go: the row is free for the next attempt."""
+        self._update_delivery(
+            key, token, "status = 'failed', claim = NULL, last_error = ?, updated_at = ?", (error, now.isoformat())
+        )
+
+    def deliveries(self, day: date) -> list[DeliveryRecord]:
+        """The ledger's rows for the brief of `day`, oldest first."""
+        rows = self.db.execute(f"{_DELIVERY_SELECT} WHERE day = ? ORDER BY rowid", (day.isoformat(),)).fetchall()
+        return [_delivery_record(row) for row in rows]
+
+    def _delivery(self, key: DeliveryKey) -> DeliveryRecord | None:
+        row = self.db.execute(
+            f"{_DELIVERY_SELECT} WHERE day = ? AND recipients = ? AND content_hash = ?",
+            (key.day.isoformat(), key.recipients, key.content_hash),
+        ).fetchone()
+        return _delivery_record(row) if row else None
+
+    def _update_delivery(self, key: DeliveryKey, token: str, assignments: str, values: tuple[Any, ...]) -> bool:
+        with self.transaction() as db:
+            cursor = db.execute(
+                f"UPDATE deliveries SET {assignments} WHERE day = ? AND recipients = ? AND content_hash = ? "
+                "AND claim = ?",
+                (*values, key.day.isoformat(), key.recipients, key.content_hash, token),
+            )
+        return cursor.rowcount == 1
+
     def check(self) -> list[str]:
         """What is wrong with the store (an empty list: nothing): integrity, tables, records that do not parse."""
         problems = [row[0] for row in self.db.execute("PRAGMA integrity_check") if row[0] != "ok"]
@@ -365,6 +482,38 @@ def _story_row(day: date, rank: int, story: Story) -> tuple[Any, ...]:
         text,
         json.dumps(record, ensure_ascii=False),
     )
+
+
+_DELIVERY_SELECT = (
+    "SELECT day, recipients, content_hash, status, attempts, sends, claim, claimed_at, sent_at, message_id, "
+    "last_error FROM deliveries"
+)
+
+
+def _delivery_record(row: tuple[Any, ...]) -> DeliveryRecord:
+    day, recipients, hashed, status, attempts, sends, claim, claimed_at, sent_at, message_id, last_error = row
+    return DeliveryRecord(
+        key=DeliveryKey(date.fromisoformat(day), recipients, hashed),
+        status=status,
+        attempts=attempts,
+        sends=sends,
+        claim=claim,
+        claimed_at=datetime.fromisoformat(claimed_at) if claimed_at else None,
+        sent_at=datetime.fromisoformat(sent_at) if sent_at else None,
+        message_id=message_id,
+        last_error=last_error,
+    )
+
+
+def _may_claim(record: DeliveryRecord, now: datetime, lease: timedelta, resend: bool) -> bool:
+    """The ledger's rule (see `Store.claim_delivery`)."""
+    if record.status == "failed":
+        return True
+    if record.status == "sent":
+        return resend
+    if not record.stale(now, lease):  # another attempt is sending it now
+        return False
+    return record.status == "sending" or resend
 
 
 def _tables(db: sqlite3.Connection) -> set[str]:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import socket
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +17,10 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")  # slow, busy machines
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# Prefect's profile, task cache and result storage in a folder of this test session's own, apart from the user's
+# (whose profile may point at a real server, and whose cache would otherwise serve one session's fetches to another).
+os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="newsbrief-tests-prefect-")
+atexit.register(shutil.rmtree, os.environ["PREFECT_HOME"], ignore_errors=True)
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"

@@ -136,17 +136,25 @@ def test_the_daily_flow_rereads_an_unchanged_feed_from_the_store(
 ) -> None:
     from flows.daily_brief import daily_brief
 
-    def brief() -> dict:
-        daily_brief(sources=[f"{site.base}/feed.xml"], out=str(tmp_path), day="2026-12-01", now="2026-12-01T23:00Z")
+    def brief(refresh: bool) -> dict:
+        daily_brief(
+            sources=[f"{site.base}/feed.xml"],
+            out=str(tmp_path),
+            day="2026-12-01",
+            now="2026-12-01T23:00Z",
+            refresh=refresh,
+        )
         told = json.loads((tmp_path / "2026-12-01" / "brief.json").read_text())
         told.pop("generated_at")
         return told
 
-    first = brief()
-    second = brief()
+    first = brief(refresh=True)
+    second = brief(refresh=True)  # past Prefect's task cache: the feed is asked for again
     assert second == first and "840,000 crowns" in json.dumps(first)
     assert site.requests == [
         ("/feed.xml", None, None),
         ("/lock-gates", None, None),
         ("/feed.xml", '"feed-1"', None),  # answered 304: the page is not requested again
     ]
+    third = brief(refresh=False)  # a re-run of the day soon after: the source comes from the task cache
+    assert third == first and len(site.requests) == 3

