@@ -512,8 +512,14 @@ def models() -> None:
 
 def main() -> None:
     """The `newsbrief` command: usage errors caught by the parser (an unknown option, a missing argument) are one
-    line and exit status 2, like every other mistake."""
+    line and exit status 2, like every other mistake. `run` runs in a child process that dies with this one, so
+    that a killed run leaves no stray processes (newsbrief.supervisor)."""
     from typer.exceptions import TyperException
+
+    from newsbrief.supervisor import needs_supervisor, run_supervised
+
+    if needs_supervisor(sys.argv[1:]):
+        sys.exit(run_supervised(sys.argv[1:]))
 
     try:
         code = app(standalone_mode=False)

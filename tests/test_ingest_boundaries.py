@@ -170,3 +170,34 @@ def test_only_public_addresses_are_reachable_from_a_file_or_public_source(addres
     assert Web(IngestOptions(private_networks=["10.0.0.0/8"]), "feed.xml").may_reach(ip) is (
         public or address == "10.1.2.3"
     )
+
+
+def test_a_dns_answer_that_changes_after_the_check_is_not_followed(
+    server: HTTPServer, other_server: HTTPServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DNS rebinding: the host resolves to an allowed address when checked and to a forbidden one after. The
+    connection goes to the address that was checked, with the host's own name in the Host header, and the host
+    is resolved once per request."""
+    import socket
+
+    server.expect_request("/story").respond_with_data(PAGE, content_type="text/html")
+    other_server.expect_request("/story").respond_with_data("forbidden side", content_type="text/html")
+    real = socket.getaddrinfo
+    answers = iter(["127.0.0.1", "127.0.0.2"])
+    lookups = []
+
+    def rebinding(host, port, *args, **kwargs):
+        if host == "news.rebind.test":
+            lookups.append(host)
+            return real(next(answers, "127.0.0.2"), port, *args, **kwargs)
+        return real(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    feed = tmp_path / "feed.xml"
+    feed.write_text(feed_linking_to(f"http://news.rebind.test:{server.port}/story"))
+    options = IngestOptions(private_networks=["127.0.0.1/32"])  # 127.0.0.2 stays forbidden
+    [article], skipped = ingest_source(str(feed), options)
+    assert skipped == [] and article.text.startswith("Harbour pilots in Marrowby")
+    assert lookups == ["news.rebind.test"] and other_server.log == []
+    [(request, _)] = server.log
+    assert request.headers["Host"] == f"news.rebind.test:{server.port}"

@@ -7,8 +7,9 @@ Where requests may go: a feed or page is written by someone else, so the links i
 probe of the machine's own network (cloud metadata at 169.254.169.254, admin pages on localhost). Every request,
 and every redirect hop (followed here, not by httpx, so each is checked), is http(s) to public addresses only,
 unless the source itself is on a non-public address (an intranet feed links to intranet pages) or the address is
-in `IngestOptions.private_networks`. Left open: a host whose DNS answer changes between the check and httpx's own
-lookup (rebinding).
+in `IngestOptions.private_networks`. A host is resolved once, its addresses checked, and the connection made to a
+checked address (the URL's host kept in the Host header and, for https, in SNI and the certificate check), so a DNS
+answer that changes between the check and the connection (rebinding) cannot lead elsewhere.
 
 Conditional GET: given a `ResponseCache` (the store is one), a URL fetched before is requested with
 If-None-Match / If-Modified-Since from its kept ETag / Last-Modified; a 304 answers with the kept response, so an
@@ -20,6 +21,8 @@ from __future__ import annotations
 import ipaddress
 import socket
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Protocol
@@ -81,24 +84,25 @@ class Web:
         self.source = source
         self.cache = cache
         self.reuse_kept = False  # set once the source itself was unchanged: what it links to is taken as kept
-        self._client: httpx.Client | None = None
+        self._clients: dict[str, httpx.Client] = {}
 
     def __enter__(self) -> Web:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        if self._client is not None:
-            self._client.close()
+        for client in self._clients.values():
+            client.close()
 
-    @property
-    def client(self) -> httpx.Client:
-        if self._client is None:
-            self._client = httpx.Client(
+    def client(self, host: str) -> httpx.Client:
+        """The client for one host, opened on first use: connections are made to checked addresses, and a pool
+        shared by two hosts on one address would send one host's requests over the other's TLS connection."""
+        if host not in self._clients:
+            self._clients[host] = httpx.Client(
                 follow_redirects=False,  # followed in `_get`, each hop checked
                 timeout=self.options.timeout,
                 headers={"User-Agent": self.options.user_agent, "Accept": _ACCEPT},
             )
-        return self._client
+        return self._clients[host]
 
     def get(self, url: str) -> Response:
         """The body of `url`; raises `FetchError` (retry later) or `Refused` (give up)."""
@@ -115,31 +119,60 @@ class Web:
         deadline = time.monotonic() + self.options.timeout
         target = httpx.URL(url)
         for _ in range(MAX_REDIRECTS + 1):
-            self.check_target(target)
+            addresses = self.check_target(target)
             kept = self.cache.kept_response(str(target)) if self.cache else None
             if kept and self.reuse_kept:
                 return kept.response
-            with self.client.stream("GET", target, headers=_conditions(kept)) as response:
+            with self._stream(target, addresses, _conditions(kept)) as response:
                 if kept and response.status_code == 304:
                     return replace(kept.response, not_modified=True)
                 if response.next_request is None:
-                    return self._keep(str(target), response, self._read(response, deadline))
-                target = response.next_request.url
+                    return self._keep(str(target), response, self._read(str(target), response, deadline))
+                target = target.join(response.headers["location"])  # relative to the host, not the address
         raise Refused(f"cannot fetch: more than {MAX_REDIRECTS} redirects")
 
-    def check_target(self, url: httpx.URL) -> None:
-        """Raises `Refused` unless `url` is http(s) to addresses this source may reach (see the module docstring).
+    @contextmanager
+    def _stream(self, url: httpx.URL, addresses: list[IPAddress], headers: dict[str, str]) -> Iterator[httpx.Response]:
+        """GET `url` from the first of its checked `addresses` that accepts a connection (the host's name in the
+        Host header and in TLS); a host that did not resolve is requested by name, to fail as a network error."""
+        if not addresses:
+            with self.client(url.host).stream("GET", url, headers=headers) as response:
+                yield response
+            return
+        for number, address in enumerate(addresses, 1):
+            pinned = url.copy_with(host=str(address))
+            client = self.client(url.host)
+            request = client.build_request(
+                "GET",
+                pinned,
+                headers={"Host": url.netloc.decode("ascii"), **headers},
+                extensions={"sni_hostname": url.host},
+            )
+            try:
+                response = client.send(request, stream=True)
+            except httpx.ConnectError:
+                if number == len(addresses):
+                    raise
+                continue
+            try:
+                yield response
+            finally:
+                response.close()
+            return
 
-        A host that does not resolve passes: the request then fails as a network error, as it would anyway.
-        """
+    def check_target(self, url: httpx.URL) -> list[IPAddress]:
+        """The addresses `url`'s host resolves to, once; raises `Refused` unless `url` is http(s) and every address
+        is one this source may reach (see the module docstring). Empty for a host that does not resolve."""
         if url.scheme not in ("http", "https"):
             raise Refused(f"not fetched: only http and https links are followed, not '{url.scheme}:'")
-        for address in _addresses(url.host):
+        addresses = _addresses(url.host)
+        for address in addresses:
             if not self.may_reach(address):
                 raise Refused(
                     f"not fetched: {url.host} is {_address_kind(address)} address ({address}); links from this source "
                     "may reach only public addresses (ingest option private_networks)"
                 )
+        return addresses
 
     def may_reach(self, address: IPAddress) -> bool:
         """Public addresses always; others when the source is on one too, or within `private_networks`."""
@@ -155,7 +188,7 @@ class Web:
     def _allowed_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
         return [ipaddress.ip_network(network, strict=False) for network in self.options.private_networks]
 
-    def _read(self, response: httpx.Response, deadline: float) -> Response:
+    def _read(self, url: str, response: httpx.Response, deadline: float) -> Response:
         limit = self.options.max_bytes
         status = response.status_code
         if status >= 500 or status in _RETRYABLE_STATUS:
@@ -173,7 +206,7 @@ class Web:
             if time.monotonic() > deadline:
                 raise httpx.ReadTimeout("response not complete before the deadline")
         content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-        return Response(str(response.url), bytes(body), content_type, response.charset_encoding)
+        return Response(url, bytes(body), content_type, response.charset_encoding)
 
     def _keep(self, url: str, response: httpx.Response, read: Response) -> Response:
         """Keep `read` for the next run's conditional request when the server gave a validator for it."""
