@@ -3,6 +3,7 @@
     python bench/dates_eval.py [DATA.jsonl]          # `newsbrief facts` on {id, text, published} rows, scored whole
                                                      # and on 5 folds of the articles
     python bench/dates_eval.py [DATA.jsonl] --cv     # also choose `NEAR_DAYS` on 4 folds, score it on the fifth
+    python bench/dates_eval.py [DATA.jsonl] --errors # also count the misses by gold type and kind of expression
 
 DATA defaults to `../shared/eval/data/dates/tbaq_dev.jsonl`; the scorer is `../shared/eval/score.py dates` (DATE
 value F1 and all-types value F1, relaxed match). The facts stage runs with spaCy's tagger alone
@@ -16,9 +17,11 @@ import argparse
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 import tempfile
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -30,6 +33,18 @@ DEFAULT_DATA = ROOT.parent / "shared/eval/data/dates/tbaq_dev.jsonl"
 FOLDS = 5
 NEAR_DAYS_GRID = (183, 220, 250, 280, 366)  # 183: always the nearest year; 366: always the tense's choice
 REPORTED = ("value_f1", "all_types_value_f1", "extract_f1", "value_accuracy")
+# coarse kinds of expression for the error table, first match wins
+KINDS = (
+    ("weekday", r"monday|tuesday|wednesday|thursday|friday|saturday|sunday"),
+    ("week", r"\bweek"),
+    ("quarter or year back", r"quarter|period|year.(?:ago|earlier)"),
+    ("month", r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"),
+    ("reference word", r"\b(?:now|current(?:ly)?|recent(?:ly)?|future|soon|previously|already|past)\b"),
+    ("today, yesterday", r"\b(?:today|tonight|yesterday|tomorrow)\b"),
+    ("year", r"\d{4}|\byear"),
+    ("day or time of day", r"\b(?:days?|night|morning|evening|afternoon|noon|a\.m|p\.m)\b"),
+    ("other length or unit", r"\b(?:hours?|minutes?|months|decades?|centur)"),
+)
 
 
 def read_rows(path: Path) -> list[dict]:
@@ -76,6 +91,43 @@ def run_facts(data: Sequence[dict], work: Path) -> list[dict]:
     return read_rows(output)
 
 
+def kind_of(text: str) -> str:
+    lowered = text.casefold()
+    return next((kind for kind, pattern in KINDS if re.search(pattern, lowered)), "other")
+
+
+def error_table(data: Sequence[dict], predictions: Sequence[dict]) -> dict[str, dict[str, int]]:
+    """Counts of outcomes by gold type and kind of expression: a gold timex is `right` when a prediction overlapping it
+    has its value, `wrong` when overlapping ones all have another, `missed` when none overlaps; a prediction that
+    overlaps no gold timex is `spurious` (by its own kind). Values are compared as score.py does only roughly
+    (case and trailing -XX), so the counts guide the analysis; the F1 figures come from score.py."""
+    by_id = {row["id"]: row.get("dates", []) for row in predictions}
+    table: dict[str, Counter[str]] = defaultdict(Counter)
+    for row in data:
+        found = by_id.get(row["id"], [])
+        touched = set()
+        for gold in row["timexes"]:
+            overlapping = [i for i, p in enumerate(found) if p["start"] < gold["end"] and gold["start"] < p["end"]]
+            touched.update(overlapping)
+            wanted = _plain(gold["value"])
+            outcome = (
+                "missed"
+                if not overlapping
+                else "right"
+                if any(_plain(found[i].get("iso")) == wanted for i in overlapping)
+                else "wrong"
+            )
+            table[f"{gold['type']} {kind_of(gold['text'])}"][outcome] += 1
+        for i, p in enumerate(found):
+            if i not in touched:
+                table[f"(none) {kind_of(p['text'])}"]["spurious"] += 1
+    return {key: dict(counts) for key, counts in sorted(table.items())}
+
+
+def _plain(value: str | None) -> str | None:
+    return re.sub(r"(?:-XX)+$", "", value.upper()) if value else None
+
+
 def cross_validate(data: Sequence[dict], folds: dict[str, int], work: Path) -> dict:
     """For each fold: the `NEAR_DAYS` with the best DATE value F1 on the other folds, and its score on this one."""
     from newsbrief.facts import load_nlp
@@ -113,6 +165,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("data", nargs="?", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--cv", action="store_true", help="choose NEAR_DAYS by cross-validation over the folds")
+    parser.add_argument("--errors", action="store_true", help="count the misses by gold type and kind of expression")
     args = parser.parse_args()
     data = read_rows(args.data)
     folds = fold_of([r["id"] for r in data])
@@ -125,6 +178,8 @@ def main() -> None:
         for key in ("value_f1", "all_types_value_f1"):
             values = [f[key] for f in fold_scores]
             report[f"{key}_fold_range"] = [min(values), max(values)]
+        if args.errors:
+            report["errors"] = error_table(data, predictions)
         if args.cv:
             report["cv_near_days"] = cross_validate(data, folds, work)
     print(json.dumps(report))

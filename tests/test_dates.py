@@ -1,5 +1,6 @@
 """Time expressions and their TimeML values, on sentences written for these tests: each rule (reference words,
-quarters, comparisons a year back, years in words, ranges, durations, times of day, sets, the nearest-year rule)
+quarters, comparisons a year back, years in words, ranges, durations, times of day, sets, the nearest-year rule,
+modifiers, holidays, tense and deadlines, days read off the reference day, expressions widened to TimeML's extent)
 with a case of the kind it handles; bad dates and publication dates left unresolved without a crash."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from newsbrief.facts import extract_facts
-from newsbrief.facts.dates import FUTURE, PAST, PRESENT, Anchor, resolve_date, resolve_timex
+from newsbrief.facts.dates import DATE, FUTURE, PAST, PRESENT, Anchor, Timex, resolve_date, resolve_timex
 from newsbrief.records import Article, Facts
 
 WEDNESDAY = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
@@ -76,7 +77,7 @@ def values(text: str, published: datetime | None = WEDNESDAY) -> dict[str, str |
         ("next spring", FUTURE, "2027-SP"),
         ("the autumn", PRESENT, "2026-FA"),
         ("spring 2024", PAST, "2024-SP"),
-        ("a decade", PAST, "P1DE"),
+        ("a decade", PAST, "P10Y"),  # ISO 8601 has no decade: ten years
         ("recent weeks", PAST, "PXW"),
         ("February 30", PAST, None),
     ],
@@ -140,13 +141,13 @@ def test_a_quarter_ahead_until_it_ends() -> None:
 
 def test_anaphoric_expressions_take_the_reference_time() -> None:
     quarter = Anchor()
-    quarter.update("2025-Q2")
+    quarter.follow(Timex(DATE, "2025-Q2"))
     assert resolve_date_with("a year earlier", quarter) == "2024-Q2"
     assert resolve_date_with("the year-ago quarter", quarter) == "2024-Q2"
     assert resolve_date_with("the 2024 period", quarter) == "2024-Q2"
     assert resolve_date_with("the quarter", quarter) == "2025-Q2"
     year = Anchor()
-    year.update("2019-05-04")
+    year.follow(Timex(DATE, "2019-05-04"))
     assert resolve_date_with("that year", year) == "2019"
     assert resolve_date_with("the following year", year) == "2020"
     assert resolve_date_with("a year earlier", Anchor()) == "2025"  # no period named: a year before publication
@@ -199,7 +200,184 @@ def test_types_reach_the_facts(nlp) -> None:
     }
 
 
-@pytest.mark.parametrize("words", ["31/02/2026", "2026-13-01", "the 35th of May", "February 30", "0000-01-01"])
+@pytest.mark.parametrize(
+    ("words", "tense", "kind", "value"),
+    [
+        # a point inside a period or a hedge on its size is TimeML's `mod`: the value is the period's
+        ("the end of 2027", PAST, "DATE", "2027"),
+        ("mid-2024", PAST, "DATE", "2024"),
+        ("earlier in the year", PAST, "DATE", "2026"),
+        ("year-end", FUTURE, "DATE", "2026"),
+        ("the end of the month", PAST, "DATE", "2026-11"),
+        ("about a month", PAST, "DURATION", "P1M"),
+        ("barely a year", PAST, "DURATION", "P1Y"),
+        ("the next two years or so", FUTURE, "DURATION", "P2Y"),
+        ("a week or so ago", PAST, "DATE", "2026-W47"),
+        # lengths: no count is an unknown one, a half goes to the next smaller unit, decades are years in ISO
+        ("years", PAST, "DURATION", "PXY"),
+        ("decades", PAST, "DURATION", "PXDE"),
+        ("several-year", PAST, "DURATION", "PXY"),
+        ("2 1/2 years", PAST, "DURATION", "P2Y6M"),
+        ("an hour and a half", PAST, "DURATION", "PT1H30M"),
+        ("the next couple of years", FUTURE, "DURATION", "P2Y"),
+        ("two decades", PAST, "DURATION", "P20Y"),
+        ("the first nine months of 2025", PAST, "DURATION", "P9M"),
+        ("each of the past three years", PAST, "DURATION", "P3Y"),
+        ("twenty one days", PAST, "DURATION", "P21D"),  # number words that are no year
+        # the distance between two times is a length
+        ("three days later", PAST, "DURATION", "P3D"),
+        ("a day earlier", PAST, "DURATION", "P1D"),
+        # "the past year" with no count is the year before this one; with a count it is a length
+        ("the past year", PAST, "DATE", "2025"),
+        ("the past decade", PAST, "DATE", "2010/2019"),
+        ("the past three years", PAST, "DURATION", "P3Y"),
+        ("the week", PAST, "DATE", "2026-W48"),  # "for the week": the one under way
+        ("the week of March 6", PAST, "DATE", "2026-W10"),
+        # rates need "every", "each" or "per"; "a year" alone is a length
+        ("hourly", PAST, "SET", "PT1H"),
+        ("every two weeks", PAST, "SET", "P2W"),
+        ("each July", PAST, "SET", "XXXX-07"),
+        ("a year", PAST, "DURATION", "P1Y"),
+        # hours told with a part of the day
+        ("4 in the morning", PAST, "TIME", "2026-11-25T04:00"),
+        ("7 in the evening", PAST, "TIME", "2026-11-25T19:00"),
+        ("11 at night", PAST, "TIME", "2026-11-25T23:00"),
+        # reference words TimeML marks without a calendar value
+        ("current", PRESENT, "DATE", "PRESENT_REF"),
+        ("the near term", FUTURE, "DATE", "FUTURE_REF"),
+        ("a later date", FUTURE, "DATE", "FUTURE_REF"),
+        ("future years", FUTURE, "DATE", "FUTURE_REF"),
+        # a weekday in a present-tense clause is on a schedule; "coming" looks ahead; "this" month is this year's
+        ("Monday", PRESENT, "DATE", "2026-11-30"),
+        ("Wednesday", PRESENT, "DATE", "2026-11-25"),
+        ("this coming Sunday", PAST, "DATE", "2026-11-29"),
+        ("this January", FUTURE, "DATE", "2026-01"),
+        # numbers in words, as transcripts of broadcasts write dates
+        ("January nineteen ninety-seven", PAST, "DATE", "1997-01"),
+        ("the winter of nineteen ninety-four", PAST, "DATE", "1994-WI"),
+        ("March eighth", FUTURE, "DATE", "2027-03-08"),
+        ("the twenty-first of May", PAST, "DATE", "2026-05-21"),
+        # named holidays, in the year the tense or the modifier picks as for a month and day
+        ("Thanksgiving", FUTURE, "DATE", "2026-11-26"),
+        ("last Christmas", PAST, "DATE", "2025-12-25"),
+        ("Christmas Eve", FUTURE, "DATE", "2026-12-24"),
+        ("New Year's Day", FUTURE, "DATE", "2027-01-01"),
+        ("Easter", PAST, "DATE", "2026-04-05"),
+        ("Election Day", PAST, "DATE", "2026-11-03"),
+        ("labor", PAST, "DATE", None),  # a word of a holiday's name is no holiday
+    ],
+)
+def test_rules_by_kind_of_expression(words: str, tense: str, kind: str, value: str | None) -> None:
+    timex = resolve_timex(words, WEDNESDAY, tense)
+    assert (timex.kind, timex.value) == (kind, value)
+
+
+def test_days_read_off_the_last_day_reported() -> None:
+    friday = Anchor()
+    friday.follow(Timex(DATE, "2026-10-23"))
+    assert resolve_date_with("that day", friday) == "2026-10-23"
+    assert resolve_date_with("the day before", friday) == "2026-10-22"
+    assert resolve_date_with("the following day", friday) == "2026-10-24"
+    assert resolve_date_with("the next morning", friday) == "2026-10-24TMO"
+    assert resolve_date_with("the previous Friday", friday) == "2026-10-16"
+    assert resolve_date_with("the following Monday", friday) == "2026-10-26"
+    assert resolve_date_with("later that year", friday) == "2026"
+    assert resolve_date_with("that day", Anchor()) is None  # no day reported yet
+    assert resolve_date_with("the day", Anchor()) is None
+
+
+def test_a_longer_period_ends_the_quarter_as_what_a_year_back_compares() -> None:
+    anchor = Anchor()
+    anchor.follow(Timex(DATE, "2026-Q3"))
+    assert resolve_date_with("a year earlier", anchor) == "2025-Q3"
+    anchor.follow(Timex("DURATION", "P9M"))  # "for the nine months"
+    assert resolve_date_with("a year earlier", anchor) == "2025"
+    assert resolve_date_with("the year-ago quarter", anchor) == "2025-Q3"  # a quarter named outright still is one
+    assert resolve_date_with("the 2025 period", Anchor()) == "2025"  # no quarter reported: that year's period
+
+
+def test_present_tense_deadlines_and_plans_look_ahead(nlp) -> None:
+    found = values(
+        "The ferry service resumes Monday. The market is to reopen on Tuesday. The council postponed the hearing "
+        "until Tuesday. A new port levy, effective Feb. 1, was announced by the board. The bank has extended the "
+        "credit line through January. Residents planned a march on Saturday. She said he would be travelling to "
+        "Oslo on Thursday."
+    )
+    assert found == {
+        "Monday": "2026-11-30",
+        "Tuesday": "2026-12-01",
+        "Feb. 1": "2027-02-01",
+        "January": "2027-01",
+        "Saturday": "2026-11-28",
+        "Thursday": "2026-11-26",
+    }
+
+
+def test_a_days_event_named_by_its_day_is_past(nlp) -> None:
+    assert values("The vote follows Tuesday's debate in the chamber.") == {"Tuesday": "2026-11-24"}
+
+
+def test_a_bare_verb_after_a_singular_subject_is_past(nlp) -> None:
+    assert values("The harbour board on Tuesday cut its mooring fees.") == {"Tuesday": "2026-11-24"}
+
+
+def test_a_forecast_does_not_become_the_period_reported(nlp) -> None:
+    found = facts_of(
+        "Velora Foods reported a third-quarter profit of $3 million. It expects a charge in the fourth quarter. "
+        "Sales rose 4% from a year earlier."
+    )
+    assert {d.text: d.iso for d in found.dates}["a year earlier"] == "2025-Q3"
+
+
+def test_year_back_after_nine_months_is_a_year(nlp) -> None:
+    text = (
+        "Velora earned $3 million in the third quarter, up from $2 million a year earlier. For the nine months, it "
+        "earned $9 million, compared with $7 million a year earlier."
+    )
+    assert [(d.text, d.iso) for d in facts_of(text).dates if d.text == "a year earlier"] == [
+        ("a year earlier", "2025-Q3"),
+        ("a year earlier", "2025"),
+    ]
+
+
+def test_expressions_widen_to_what_timeml_marks(nlp) -> None:
+    found = facts_of(
+        "The ferry leaves at noon Saturday. The club meets each Thursday. Brelund earned $2 million in the third "
+        "quarter. In the 2025 period it lost money, and sales fell 5% from the corresponding period last year."
+    )
+    assert {(d.text, d.kind, d.iso) for d in found.dates} >= {
+        ("noon Saturday", "TIME", "2026-11-28T12:00"),
+        ("each Thursday", "SET", "XXXX-WXX-4"),
+        ("the 2025 period", "DATE", "2025-Q3"),
+        ("the corresponding period last year", "DATE", "2025-Q3"),
+    }
+
+
+def test_ranges_split_only_into_dates(nlp) -> None:
+    found = values("Prices have risen between 2019 and now, and rates will rise over the next 12 to 18 months.")
+    assert found["2019"] == "2019" and found["now"] == "PRESENT_REF"
+    assert "the next 12 to 18 months" in found  # one length, not "the next 12" and "18 months"
+
+
+def test_model_numbers_are_not_years(nlp) -> None:
+    assert facts_of("The 80486 chip outsold the 80386 design.").dates == []
+
+
+def test_holidays_and_numeric_dates_in_running_text(nlp) -> None:
+    text = "Shops shut on New Year's Day and reopened after Easter. The fund closed on 2025-11-03."
+    found = values(text, datetime(2026, 1, 5, tzinfo=UTC))
+    assert found == {"New Year's Day": "2026-01-01", "Easter": "2025-04-20", "2025-11-03": "2025-11-03"}
+
+
+def test_a_day_read_off_the_one_just_reported(nlp) -> None:
+    found = values("The strike began on Oct. 23. Later that day, the mayor of Norvale resigned.")
+    assert found == {"Oct. 23": "2026-10-23", "Later that day": "2026-10-23"}
+
+
+@pytest.mark.parametrize(
+    "words",
+    ["31/02", "31/02/2026", "2026-13-01", "the 35th of May", "February 30", "0000-01-01", "the year 0", "year 99999"],
+)
 def test_impossible_dates_stay_unresolved(words: str) -> None:
     assert resolve_date(words, WEDNESDAY) is None
 
@@ -214,7 +392,8 @@ def test_impossible_dates_stay_unresolved(words: str) -> None:
     ],
 )
 def test_edge_publication_dates_do_not_crash(published: datetime | None) -> None:
-    for words in ("yesterday", "next week", "December 3", "last year", "a year ago", "the third quarter", "now"):
+    edge_words = ("yesterday", "next week", "December 3", "last year", "a year ago", "the third quarter", "now")
+    for words in (*edge_words, "Christmas", "last Easter", "the past decade", "March eighth", "the day", "Monday"):
         resolve_timex(words, published, FUTURE)
         resolve_timex(words, published, PAST)
     assert resolve_date("last year", datetime(2091, 6, 1, tzinfo=UTC)) == "2090"
@@ -233,3 +412,30 @@ BAD_TEXTS = [
 def test_bad_text_slices_and_leaves_the_impossible_unresolved(nlp, text: str, published: datetime | None) -> None:
     found = values(text, published)
     assert found.get("31/02") is None and found.get("2026-13-01") is None
+
+
+IMPOSSIBLE = (
+    "The vote was held on 31/02/2026. The fee fell due on 2026-13-01. The fair opens on the 35th of May. "
+    "Records begin in the year 0. The plan runs to the year 99999."
+)
+
+
+@pytest.mark.parametrize("published", [WEDNESDAY, datetime(2091, 6, 1, tzinfo=UTC), None])
+def test_each_impossible_date_is_one_unresolved_fact(nlp, published: datetime | None) -> None:
+    found = values(IMPOSSIBLE, published)  # `values` checks that every span slices its text
+    assert found == {
+        "31/02/2026": None,
+        "2026-13-01": None,  # one impossible date, not the year 2026 and two numbers
+        "the 35th of May": None,
+        "the year 0": None,
+        "the year 99999": None,
+    }
+
+
+def test_an_article_dated_in_the_future_resolves_against_its_own_date(nlp) -> None:
+    found = values("The bridge opened yesterday and will close next week.", datetime(2091, 6, 1, tzinfo=UTC))
+    assert found == {"yesterday": "2091-05-31", "next week": "2091-W23"}
+
+
+def test_text_with_no_dates_has_none(nlp) -> None:
+    assert facts_of("No dates at all in this sentence, only words about a harbour and its boats.").dates == []

@@ -66,7 +66,7 @@ AGREED, CHANGED, CONFLICT, DIFFER = "agreed", "changed", "conflict", "differ"
 # value stands on its own. Counts of people and things (CARDINAL) are the figures outlets revise and dispute.
 UNLINKED = frozenset({"MONEY", "PERCENT", "QUANTITY"})
 # The timeline is what happened on a given day; coarser dates ("in 2009", "last March", "last week") are background.
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}(?:$|T)")  # a day, or a time on a day (its day is the timeline's)
 _TIME_OF_DAY = re.compile(r"\d:\d{2}|\b[ap]\.m\.|\b(?:UTC|GMT)\b", re.IGNORECASE)
 _NOT_WORD = re.compile(r"[^\w]+")
 _WORD = re.compile(r"[^\W\d_]+")
@@ -361,8 +361,9 @@ def story_timeline(digests: Sequence[ArticleDigest], similar: _Similarity | None
         for fact in digest.facts.dates:
             if fact.iso is None or fact.sentence is None or not _DAY.match(fact.iso):
                 continue
-            entry = TimelineEntry(fact.iso, source_ref(article, fact), source_ref(article, fact.sentence))
-            by_date[fact.iso].append(entry)
+            day = fact.iso[:10]
+            entry = TimelineEntry(day, source_ref(article, fact), source_ref(article, fact.sentence))
+            by_date[day].append(entry)
     similar.prepare(e.sentence.text for entries in by_date.values() if len(entries) > 1 for e in entries)
     timeline = []
     for entries in by_date.values():
