@@ -1,109 +1,92 @@
 """Named entities per article (aliases merged, salience scored) and the day's most mentioned ones across articles.
 
-Mentions come from spaCy, or for PER/ORG/LOC/MISC from the CoNLL tagger in `ner_model` when it is installed (it
-is the stronger tagger for those types; spaCy still labels what CoNLL lacks). Aliases are merged with cheap,
-explainable rules: a small table of common country/body acronyms, acronyms defined in parentheses in the article,
-and the first or last name of a full name mentioned in the same article. The canonical name is the longest form.
+Mentions come from the CoNLL tagger in `ner_model` when it is installed (PER/ORG/LOC/MISC, typed more finely with
+spaCy's label where the two agree), else from spaCy. They are merged into entities by general rules that name no
+particular entity, and only when the names are compatible:
+
+- a person's first or last name joins the full name it starts or ends (the one introduced last before it when several
+  fit);
+- any other shorter name joins the one longer name of the same type in the article that starts or ends with it
+  ("Ostra" -> "River Ostra", "Treasury" -> "US Treasury"); left alone when several fit, and never one country into
+  another ("Sudan" stays apart from "South Sudan");
+- an acronym joins the name the article defines it for: in parentheses ("Bank of Valdoria (BoV)"), else the one
+  multi-word name of its type in the article whose initials spell it ("the European Grain Union ... the EGU");
+- countries are matched through ISO 3166 (`pycountry`): "United States of America", "United States" and, written
+  in capitals, the codes "US", "U.S." and "USA" are one key.
+
+The canonical name is the longest form. The rules that can change a mention's span or type (spaCy-only trimming,
+per-name type votes, surnames typed as their person) are those that raised CoNLL-2003 testa F1 when measured one by
+one (`bench/ner_eval.py --ablate`; models/ner/README.md, "Which data each decision saw").
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from newsbrief.facts.parse import Parsed
 from newsbrief.records import Entity, Facts, Mention, TopEntity
-from newsbrief.text import dateline_agency
 
 PEOPLE = frozenset({"PERSON"})
 ORGANISATIONS = frozenset({"ORG"})
 PLACES = frozenset({"GPE", "LOC", "FAC"})
 KEPT_LABELS = PEOPLE | ORGANISATIONS | PLACES | {"NORP", "EVENT", "MISC"}
-
-# Common short forms; both sides are name keys (see `name_key`), the value is the shared key.
-ALIASES = {
-    "us": "united states",
-    "usa": "united states",
-    "united states of america": "united states",
-    "america": "united states",
-    "uk": "united kingdom",
-    "britain": "united kingdom",
-    "great britain": "united kingdom",
-    "dprk": "north korea",
-    "democratic people's republic of korea": "north korea",
-    "rok": "south korea",
-    "republic of korea": "south korea",
-    "prc": "china",
-    "people's republic of china": "china",
-    "uae": "united arab emirates",
-    "drc": "democratic republic of the congo",
-    "dr congo": "democratic republic of the congo",
-    "ussr": "soviet union",
-    "un": "united nations",
-    "eu": "european union",
-    "nato": "north atlantic treaty organization",
-    "who": "world health organization",
-    "imf": "international monetary fund",
-    "fbi": "federal bureau of investigation",
-    "cia": "central intelligence agency",
-    "nsc": "national security council",
-}
-# A capital standing for its government ("Washington imposed sanctions"): only where it acts or owns something (see
-# `acting_capitals`); "talks in Washington" stays a place.
-CAPITALS = {
-    "washington": "united states",
-    "beijing": "china",
-    "moscow": "russia",
-    "london": "united kingdom",
-    "paris": "france",
-    "berlin": "germany",
-    "tokyo": "japan",
-    "pyongyang": "north korea",
-    "seoul": "south korea",
-    "kyiv": "ukraine",
-    "kiev": "ukraine",
-    "tehran": "iran",
-    "new delhi": "india",
-    "ankara": "turkey",
-    "ottawa": "canada",
-    "canberra": "australia",
-    "damascus": "syria",
-    "riyadh": "saudi arabia",
-    "cairo": "egypt",
-    "havana": "cuba",
-    "caracas": "venezuela",
-    "islamabad": "pakistan",
-    "kabul": "afghanistan",
-}
 # Titles that may start a person mention and are not part of the name.
 TITLES = frozenset(
     "mr mrs ms miss dr prof sir dame lord lady president pres vice prime minister sen senator rep gov governor "
     "gen general col colonel lt capt captain adm admiral sgt judge justice king queen prince princess pope "
     "chancellor secretary mayor rev father sister brother".split()
 )
-GEO_HEADS = frozenset(
-    "river lake mount mountains sea ocean gulf bay strait island islands desert valley canal peninsula".split()
-)
-_PERSONAL_TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "dame"})
 _CONLL_TO_SPACY = {"PER": "PERSON", "ORG": "ORG", "LOC": "LOC", "MISC": "MISC"}
-_TITLE_PREFIX = re.compile(r"(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame)\.?\s+(?=[A-Z])")
+_COARSE = {"PERSON": "PER", "GPE": "LOC", "FAC": "LOC", "NORP": "MISC", "EVENT": "MISC"}
 _LEADING = re.compile(r"^(?:[\"'“”‘’(\[]|the\s+)+", re.IGNORECASE)
 _TRAILING = re.compile(r"(?:['’]s|['’]|[\"“”‘),;:!?\]]|\s)+$")
 _ACRONYM_DEF = re.compile(
     r"((?:[A-Z][\w&'’.-]*\s+(?:(?:of|the|for|and|on|in|de|du|des|&)\s+)*){1,12})\(([A-Z][A-Za-z0-9&.]{1,11})\)"
 )
+_ACRONYM = re.compile(r"[A-Za-z&.]+")
 _MINOR_WORDS = frozenset({"of", "the", "for", "and", "on", "in", "de", "du", "des", "&"})
 LEAD_SENTENCES = 3
 
 
 def name_key(name: str) -> str:
-    """Case-, dot- and hyphen-insensitive key of a name, with common aliases mapped to one key."""
+    """Case-, dot- and hyphen-insensitive key of a name; a country's names and ISO codes share one key."""
+    names, codes = _countries()
+    code = name.replace(".", "")
+    return codes[code] if code in codes else names.get(plain_key(name), plain_key(name))
+
+
+def plain_key(name: str) -> str:
+    """The name's words, casefolded, without a leading "the", a trailing possessive, dots and hyphens."""
     key = name.casefold().replace("’", "'")
     key = re.sub(r"^the\s+", "", key)
     key = re.sub(r"'s?$", "", key).replace(".", "")
-    key = " ".join(re.sub(r"[-‐–]", " ", key).split())
-    return ALIASES.get(key, key)
+    return " ".join(re.sub(r"[-‐–]", " ", key).split())
+
+
+@lru_cache(maxsize=1)
+def _countries() -> tuple[dict[str, str], dict[str, str]]:
+    """(name key -> country key, ISO alpha-2/alpha-3 code -> country key) from pycountry's ISO 3166 data.
+
+    Codes are matched as written, in capitals only: "US" is the United States, "us" the pronoun."""
+    import pycountry
+
+    names: dict[str, str] = {}
+    codes: dict[str, str] = {}
+    for country in pycountry.countries:
+        forms = [getattr(country, f, None) for f in ("common_name", "name", "official_name")]
+        keys = [plain_key(f) for f in forms if f]
+        for key in keys:
+            names[key] = keys[0]
+        codes[country.alpha_2] = codes[country.alpha_3] = keys[0]
+    return names, codes
+
+
+def is_country(key: str) -> bool:
+    """Whether a name key is a country's (see `name_key`)."""
+    return key in _countries()[0]
 
 
 def person_key(name: str) -> str:
@@ -111,6 +94,11 @@ def person_key(name: str) -> str:
     while len(tokens) > 1 and tokens[0] in TITLES:
         tokens = tokens[1:]
     return " ".join(tokens)
+
+
+def coarse_type(label: str) -> str:
+    """The CoNLL-2003 type of a label (GPE, FAC -> LOC; NORP, EVENT -> MISC): what "same type" means in merges."""
+    return _COARSE.get(label, label)
 
 
 def conll_mentions(parsed: Parsed, predicted: Sequence[Sequence[tuple[int, int, str]]]) -> list[Mention]:
@@ -125,11 +113,15 @@ def conll_mentions(parsed: Parsed, predicted: Sequence[Sequence[tuple[int, int, 
         for start, end, label in spans:
             a, b = offset + start, offset + end
             finer = next((lab for s, e, lab in spacy_spans if s < b and a < e), None)
-            mapped = _CONLL_TO_SPACY.get(label, label)
-            if (label == "LOC" and finer in PLACES) or (label == "MISC" and finer in {"NORP", "EVENT"}):
-                mapped = finer
-            mentions.append((a, b, mapped))
-    return _clean(parsed.text, mentions)
+            mentions.append((a, b, _finer_type(label, finer)))
+    return _clean(parsed.text, mentions, trim=False)
+
+
+def _finer_type(conll: str, spacy: str | None) -> str:
+    """spaCy's label where it refines the CoNLL type (LOC -> GPE/FAC, MISC -> NORP/EVENT), else the CoNLL type."""
+    if (conll == "LOC" and spacy in PLACES) or (conll == "MISC" and spacy in {"NORP", "EVENT"}):
+        return spacy
+    return _CONLL_TO_SPACY.get(conll, conll)
 
 
 def spacy_mentions(parsed: Parsed, all_labels: bool = False) -> list[Mention]:
@@ -140,20 +132,24 @@ def spacy_mentions(parsed: Parsed, all_labels: bool = False) -> list[Mention]:
         for ent in doc.ents
         if all_labels or ent.label_ in KEPT_LABELS
     ]
-    return _clean(parsed.text, raw)
+    return _clean(parsed.text, raw, trim=True)
 
 
-def _clean(text: str, raw: Iterable[tuple[int, int, str]]) -> list[Mention]:
-    """Trim leading 'the'/quotes and trailing possessives/punctuation; drop mentions with no letters."""
+def _clean(text: str, raw: Iterable[tuple[int, int, str]], trim: bool) -> list[Mention]:
+    """Mentions with letters and at most 100 characters; with `trim`, a leading "the" or quote and a trailing
+    possessive or punctuation are cut off.
+
+    Only spaCy's spans are trimmed: its OntoNotes-style spans often carry "the" and "'s" (trimming them is worth 3.7
+    F1 on CoNLL testa), while the CoNLL tagger's spans already follow the convention of the data ("The Oval",
+    "Lord 's"), and trimming them cost 0.4 F1 there."""
     mentions = []
     for start, end, label in raw:
-        piece = text[start:end]
-        lead = _LEADING.match(piece)
-        a = start + (lead.end() if lead else 0)
-        if label == "PERSON" and (title := _TITLE_PREFIX.match(text, a, end)):
-            a = title.end()  # "Mr. Okafor" is named "Okafor"; the title is gender evidence, read by `coref`
-        trail = _TRAILING.search(text, a, end)
-        b = trail.start() if trail else end
+        a, b = start, end
+        if trim:
+            lead = _LEADING.match(text[start:end])
+            a = start + (lead.end() if lead else 0)
+            trail = _TRAILING.search(text, a, end)
+            b = trail.start() if trail else end
         if b > a and any(c.isalpha() for c in text[a:b]) and b - a <= 100:
             mentions.append(Mention(text=text[a:b], start=a, end=b, label=label))
     return mentions
@@ -164,45 +160,27 @@ def acronym_definitions(text: str) -> dict[str, str]:
     found = {}
     for match in _ACRONYM_DEF.finditer(text):
         words = match.group(1).split()
-        acronym = re.sub(r"[^A-Za-z0-9]", "", match.group(2))
         for i in range(len(words)):  # shortest trailing run of words whose initials spell the acronym
             tail = words[i:]
-            if tail[0].casefold() in _MINOR_WORDS:
-                continue
-            initials = "".join(w[0] for w in tail if w.casefold() not in _MINOR_WORDS)
-            every_initial = "".join(w[0] for w in tail)  # "Bank of Valdoria (BoV)" keeps the "of"
-            if acronym.upper() in (initials.upper(), every_initial.upper()):
-                found[name_key(acronym)] = name_key(" ".join(tail))
+            if tail[0].casefold() not in _MINOR_WORDS and spells(match.group(2), " ".join(tail)):
+                found[name_key(match.group(2))] = name_key(" ".join(tail))
                 break
     return found
 
 
-def acting_capitals(parsed: Parsed, mentions: Sequence[Mention]) -> set[int]:
-    """Starts of capital-city mentions that act or own ("Washington said", "Beijing's reply", "imposed by Moscow",
-    "Washington and Seoul warned"), read from the dependency parse: there the city means its government."""
-    acting = set()
-    for mention in mentions:
-        if name_key(mention.text) not in CAPITALS or not (tokens := parsed.tokens(mention.start, mention.end)):
-            continue
-        head = tokens[-1][1]
-        while head.dep_ == "conj":
-            head = head.head
-        if head.dep_ in ("nsubj", "poss") or (head.dep_ == "pobj" and head.head.dep_ == "agent"):
-            acting.add(mention.start)
-    return acting
+def spells(acronym: str, name: str) -> bool:
+    """Whether `acronym` is the initials of `name`'s words, with or without its minor words ("Bank of Valdoria" is
+    BV or BoV)."""
+    words = name.split()
+    letters = re.sub(r"[^A-Za-z0-9]", "", acronym).upper()
+    every = "".join(w[0] for w in words).upper()
+    major = "".join(w[0] for w in words if w.casefold() not in _MINOR_WORDS).upper()
+    return len(words) > 1 and len(letters) > 1 and letters in (every, major)
 
 
-def group_mentions(
-    mentions: Sequence[Mention],
-    text: str,
-    title: str,
-    sentence_ends: Sequence[int],
-    governments: Collection[int] = (),
-) -> list[Entity]:
-    """Merge mentions into entities (aliases under the longest name), most salient first; `governments` holds the
-    starts of capital-city mentions that stand for their country (see `acting_capitals`)."""
-    acronyms = acronym_definitions(text)
-    keys = _cluster_keys(mentions, acronyms, governments)
+def group_mentions(mentions: Sequence[Mention], text: str, title: str, sentence_ends: Sequence[int]) -> list[Entity]:
+    """Merge mentions into entities (aliases under the longest name), most salient first."""
+    keys = _cluster_keys(mentions, text)
     clusters: dict[str, list[Mention]] = defaultdict(list)
     for mention, key in zip(mentions, keys, strict=True):
         clusters[key].append(mention)
@@ -212,14 +190,13 @@ def group_mentions(
     for key, members in clusters.items():
         label = "PERSON" if key.startswith("P:") else Counter(m.label for m in members).most_common(1)[0][0]
         forms = Counter(m.text for m in members)
-        named = [f for f in forms if name_key(f) not in CAPITALS or key == "O:" + name_key(f)] or list(forms)
-        name = max(named, key=lambda form: (len(form), forms[form]))  # "U.S." rather than the acting "Washington"
+        name = max(forms, key=lambda form: (len(form), forms[form]))
         score = sum(2.0 if m.start < lead_end else 1.0 for m in members)
-        if any(f" {w} " in title_key for w in {name_key(f) for f in forms} if w):
+        if any(f" {w} " in title_key for w in {plain_key(f) for f in forms} if w):
             score += 3.0
         ordered = sorted(members, key=lambda m: m.start)
-        if key.startswith("P:"):  # a surname joined to a known full name is a person, whatever it was tagged
-            ordered = [Mention(text=m.text, start=m.start, end=m.end, label=label) for m in ordered]
+        if key.startswith("P:"):
+            ordered = _as_people(ordered)
         entities.append(Entity(name=name, label=label, mentions=ordered, salience=score))
     top = max((e.salience for e in entities), default=1.0)
     for entity in entities:
@@ -227,8 +204,14 @@ def group_mentions(
     return sorted(entities, key=lambda e: (-e.salience, e.mentions[0].start))
 
 
-def _cluster_keys(mentions: Sequence[Mention], acronyms: dict[str, str], governments: Collection[int]) -> list[str]:
-    """One cluster key per mention: persons by their full name, everything else by alias-normalised name."""
+def _as_people(mentions: list[Mention]) -> list[Mention]:
+    """The mentions of a person, each typed PERSON: a surname joined to a named person is that person, whatever the
+    tagger made of it in its own context."""
+    return [Mention(text=m.text, start=m.start, end=m.end, label="PERSON") for m in mentions]
+
+
+def _cluster_keys(mentions: Sequence[Mention], text: str) -> list[str]:
+    """One cluster key per mention: persons by their full name ("P:"), everything else by compatible name ("O:")."""
     person_keys = [person_key(m.text) for m in mentions]
     personal = _person_votes(mentions)
     full = {k for k, is_person in zip(person_keys, personal, strict=True) if is_person and len(k.split()) > 1}
@@ -237,33 +220,63 @@ def _cluster_keys(mentions: Sequence[Mention], acronyms: dict[str, str], governm
     for key, mention in zip(person_keys, mentions, strict=True):
         if key in roots:
             first_seen.setdefault(roots[key], mention.start)
-    keys = []
-    for mention, pkey, tagged_person in zip(mentions, person_keys, personal, strict=True):
-        # spaCy often tags a bare surname as ORG ("Watson said"): it joins the full name it fits
-        titled = name_key(mention.text).split()[0] in _PERSONAL_TITLES  # "Mr Hussen", whatever its label
-        is_person = tagged_person or titled or (mention.label == "ORG" and " " not in pkey)
+    people: dict[int, str] = {}
+    for i, (mention, pkey, voted_person) in enumerate(zip(mentions, person_keys, personal, strict=True)):
+        is_person = voted_person or _bare_surname(mention, pkey)
         if is_person and (root := _person_root(pkey, mention.start, roots, first_seen)):
-            keys.append("P:" + root)
-        elif tagged_person:
-            keys.append("P:" + pkey)
-        else:
-            key = name_key(mention.text)
-            key = CAPITALS[key] if mention.start in governments and key in CAPITALS else acronyms.get(key, key)
-            keys.append("O:" + key)
-    return _join_bare_places(keys)
+            people[i] = "P:" + root
+        elif voted_person:
+            people[i] = "P:" + pkey
+    others = [m for i, m in enumerate(mentions) if i not in people]
+    names = iter(_name_keys(others, text))
+    return [people[i] if i in people else "O:" + next(names) for i in range(len(mentions))]
 
 
-def _join_bare_places(keys: list[str]) -> list[str]:
-    """A bare "Ostra" joins "River Ostra" (or "Ostra River", "Lake ...", "Mount ...") when exactly one such name is
-    in the article: news drops the geographic head word after the first mention."""
-    named = {k for k in keys if k.startswith("O:") and len(k.split()) == 2}
-    joined = []
+def _bare_surname(mention: Mention, key: str) -> bool:
+    """A one-word name tagged ORG may be a surname ("Watson said"): it joins the full name it fits, if any."""
+    return mention.label == "ORG" and " " not in key
+
+
+def _name_keys(mentions: Sequence[Mention], text: str) -> list[str]:
+    """Keys of non-person mentions: a defined acronym takes its long form's key, then a shorter name the key of the
+    one longer compatible name (see the module docstring)."""
+    keys = [name_key(m.text) for m in mentions]
+    types: dict[str, set[str]] = defaultdict(set)
+    for mention, key in zip(mentions, keys, strict=True):
+        types[key].add(coarse_type(mention.label))
+    defined = acronym_definitions(text)
+    keys = [defined.get(k) or _spelled_name(m, k, types) or k for m, k in zip(mentions, keys, strict=True)]
+    longer = {key: _longer_name(key, types.get(key, set()), types) for key in set(keys)}
+    resolved = []
     for key in keys:
-        word = key[2:]
-        fits = {f"O:{head} {word}" for head in GEO_HEADS} | {f"O:{word} {head}" for head in GEO_HEADS}
-        fits &= named
-        joined.append(fits.pop() if key.startswith("O:") and " " not in word and len(fits) == 1 else key)
-    return joined
+        while (target := longer.get(key)) is not None:
+            key = target
+        resolved.append(key)
+    return resolved
+
+
+def _spelled_name(mention: Mention, key: str, types: dict[str, set[str]]) -> str | None:
+    """The one multi-word name of the mention's type in the article whose initials spell it, if it is an acronym
+    (and not a country's code: "U.S." never spells "Upper Silesia")."""
+    capitals = sum(c.isupper() for c in mention.text)
+    acronym = _ACRONYM.fullmatch(mention.text) and capitals >= max(2, sum(c.islower() for c in mention.text))
+    if not acronym or is_country(key):
+        return None
+    kind = coarse_type(mention.label)
+    fits = {key for key, kinds in types.items() if kind in kinds and spells(mention.text, key)}
+    return fits.pop() if len(fits) == 1 else None
+
+
+def _longer_name(key: str, kinds: set[str], names: dict[str, set[str]]) -> str | None:
+    """The one longer name of a shared type that starts or ends with `key`'s words; None if none or several fit, or
+    if both are countries."""
+    words = key.split()
+    fits = {
+        other
+        for other, other_kinds in names.items()
+        if kinds & other_kinds and _contains(words, other.split()) and not (is_country(key) and is_country(other))
+    }
+    return fits.pop() if len(fits) == 1 else None
 
 
 def _person_votes(mentions: Sequence[Mention]) -> list[bool]:
@@ -281,6 +294,7 @@ def _person_votes(mentions: Sequence[Mention]) -> list[bool]:
 
 
 def _contains(short: list[str], long: list[str]) -> bool:
+    """`short` is a strict leading or trailing run of `long`'s words."""
     n = len(short)
     return len(long) > n and (long[:n] == short or long[-n:] == short)
 
@@ -319,59 +333,51 @@ def person_names(entities: Iterable[Entity]) -> dict[str, str]:
 def extract_entities(parsed: Parsed, conll: Sequence[Sequence[tuple[int, int, str]]] | None = None) -> list[Entity]:
     """Entities of one parsed article; `conll` is the CoNLL tagger's spans per chunk when it is available."""
     mentions = conll_mentions(parsed, conll) if conll is not None else spacy_mentions(parsed)
-    mentions = _with_agency([m for m in mentions if m.label in KEPT_LABELS], parsed.text)
+    mentions = [m for m in mentions if m.label in KEPT_LABELS]
     ends = [s.end for s in parsed.sentences]
-    return group_mentions(mentions, parsed.text, parsed.article.title, ends, acting_capitals(parsed, mentions))
-
-
-def _with_agency(mentions: list[Mention], text: str) -> list[Mention]:
-    """The agency in an opening dateline ("LINDMOOR, Nov 26 (Northern Wire) -") is an organisation, whatever the
-    tagger made of it (taggers read "Northern Wire" as a place)."""
-    if (span := dateline_agency(text)) is None:
-        return mentions
-    start, end = span
-    kept = [m for m in mentions if m.end <= start or m.start >= end]
-    agency = Mention(text=text[start:end], start=start, end=end, label="ORG")
-    return sorted([*kept, agency], key=lambda m: m.start)
+    return group_mentions(mentions, parsed.text, parsed.article.title, ends)
 
 
 def group_across_articles(facts_list: Sequence[Facts]) -> list[list[tuple[Entity, str]]]:
     """The articles' entities grouped by what they name, each as (entity, article id) pairs, in first-seen order.
 
-    Non-person entities are joined through every alias key their mentions carry (so "IGC" in one article meets
-    "International Grain Council" defined in another); persons join by full name, and a bare first or last name
-    joins the one full name of the day it fits (left alone when several fit).
+    Only compatible names join, and only within one type (PER, ORG, LOC, MISC): the same name (country names and
+    codes through ISO 3166); a shorter name that starts or ends the one longer name of the day it fits ("Watson" ->
+    "Adrienne Watson"; left alone when several fit, and never one country into another); an acronym that one of the
+    articles defined for the one name of the day it spells ("IGC" -> "International Grain Council"). Two entities
+    with different full names never join through an acronym they share ("NSC" defined for two bodies).
     """
-    parent: dict[str, str] = {}
+    parent: dict[tuple[str, str], tuple[str, str]] = {}
 
-    def find(key: str) -> str:
-        while parent.setdefault(key, key) != key:
-            parent[key] = parent[parent[key]]
-            key = parent[key]
-        return key
+    def find(node: tuple[str, str]) -> tuple[str, str]:
+        while parent.setdefault(node, node) != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
 
-    entries: list[tuple[str, Entity, str]] = []
+    entries = []
+    defined: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)  # (type, acronym key) -> named nodes
     for facts in facts_list:
         for entity in facts.entities:
-            if entity.label == "PERSON":
-                keys = {"P:" + person_key(entity.name)}
-            else:
-                # a capital that stood for its government must not pull the day's mentions of the city in
-                keys = {"O:" + k for k in map(name_key, (m.text for m in entity.mentions)) if k not in CAPITALS}
-                keys.add("O:" + name_key(entity.name))
-            first, *rest = sorted(keys)
-            for key in rest:
-                parent[find(key)] = find(first)
-            entries.append((first, entity, facts.article_id))
-    full = {k[2:] for k, e, _ in entries if e.label == "PERSON" and " " in k}
-    for key, entity, _ in entries:
-        if entity.label == "PERSON" and " " not in key[2:]:
-            fits = {f for f in full if _contains(key[2:].split(), f.split())}
-            if len(fits) == 1:
-                parent[find(key)] = find("P:" + fits.pop())
-    groups: dict[str, list[tuple[Entity, str]]] = defaultdict(list)
-    for key, entity, article_id in entries:
-        groups[find(key)].append((entity, article_id))
+            kind = coarse_type(entity.label)
+            node = (kind, person_key(entity.name) if kind == "PER" else name_key(entity.name))
+            find(node)
+            entries.append((node, entity, facts.article_id))
+            for form in {m.text for m in entity.mentions}:
+                if spells(form, entity.name):
+                    defined[(kind, name_key(form))].add(node)
+    kinds: dict[str, set[str]] = defaultdict(set)
+    for kind, key in parent:
+        kinds[key].add(kind)
+    for kind, key in sorted(parent):
+        spelled = {find(node) for node in defined.get((kind, key), ())}
+        if len(spelled) == 1 and " " not in key:
+            parent[find((kind, key))] = spelled.pop()
+        elif longer := _longer_name(key, {kind}, kinds):
+            parent[find((kind, key))] = find((kind, longer))
+    groups: dict[tuple[str, str], list[tuple[Entity, str]]] = defaultdict(list)
+    for node, entity, article_id in entries:
+        groups[find(node)].append((entity, article_id))
     return list(groups.values())
 
 
