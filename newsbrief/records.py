@@ -137,11 +137,21 @@ class NumberFact(Span):
 
 @dataclass
 class Event(Span):
-    """Who did what: a subject-action-object triple read from the dependency parse; `text` is its sentence."""
+    """Who did what: a subject-action-object triple read from the dependency parse; `text` is its sentence.
+
+    `action` is in the sentence's own words, with what qualifies it ("was not imposed by", "could buy"); the flags
+    repeat that for programs: `negated`, `modal` (the modal and hedging words), `passive`, and `reported` when a
+    source is given for it (a quotation, "officials said", "according to")."""
 
     subject: str = ""
     action: str = ""
     object: str = ""
+    subject_span: Span | None = None
+    object_span: Span | None = None
+    negated: bool = False
+    modal: str = ""
+    passive: bool = False
+    reported: bool = False
 
 
 @dataclass

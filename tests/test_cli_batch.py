@@ -20,7 +20,8 @@ TEXTS = {
     "rates": (
         "The Bank of Valdoria cut its main interest rate to 3.5% on Thursday, its first cut in 18 months. "
         "Governor Ingrid Marlow said inflation had fallen faster than expected. "
-        "Economists at Northfield Capital had forecast the move after inflation dropped to 2.4% in October."
+        "Economists at Northfield Capital had forecast the move after inflation dropped to 2.4% in October. "
+        "Marlow met with Finance Minister Tomas Ekholm on Friday."
     ),
 }
 
@@ -63,7 +64,13 @@ def test_facts_writes_entities_quotes_dates_numbers_events(tmp_path: Path) -> No
     assert quote["text"] == "We will stay out until the offer improves" and quote["speaker"] == "Marta Kellner"
     assert any(n["text"] == "3.5%" and n["kind"] == "PERCENT" for n in rates["numbers"])
     assert any(d["text"] == "October" for d in rates["dates"])
-    assert port["events"], "expected at least one who-did-what fact"
+    [event] = rates["events"]  # both sides named; the port's "Dock workers walked out" names no one
+    assert (event["subject"], event["action"], event["object"]) == (
+        "Marlow",
+        "met with",
+        "Finance Minister Tomas Ekholm",
+    )
+    assert TEXTS["rates"][event["object_span"]["start"] : event["object_span"]["end"]] == event["object"]
 
 
 def test_rows_without_text_are_rejected(tmp_path: Path) -> None:

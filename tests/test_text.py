@@ -20,6 +20,19 @@ def test_sentences_slice_the_text_and_respect_abbreviations() -> None:
     assert all(text[s.start : s.end] == s.text for s in spans)
 
 
+def test_dotted_initials_do_not_end_a_sentence_unless_a_sentence_follows() -> None:
+    text = (
+        "\u201cWe are done,\u201d said Rep. T.J. Marlow (D-Vt.), the panel's chair. A.B.C. Okafor agreed. "
+        "Output fell in the U.S. The firm blamed the weather."
+    )
+    assert [s.text for s in split_sentences(text)] == [
+        "\u201cWe are done,\u201d said Rep. T.J. Marlow (D-Vt.), the panel's chair.",
+        "A.B.C. Okafor agreed.",
+        "Output fell in the U.S.",
+        "The firm blamed the weather.",
+    ]
+
+
 def test_empty_and_whitespace_texts_have_no_sentences() -> None:
     assert split_sentences("") == []
     assert split_sentences(" \n\n \t") == []

@@ -82,13 +82,14 @@ def extract_facts(articles: Sequence[Article], nlp: Language | None = None) -> l
 def _facts_of(parsed: Parsed, conll: Sequence[Sequence[tuple[int, int, str]]] | None) -> Facts:
     entities = extract_entities(parsed, conll)
     resolver = PronounResolver(entities, parsed.text)
+    quotes = extract_quotes(parsed, entities, resolver)
     return Facts(
         article_id=parsed.article.id,
         entities=entities,
-        quotes=extract_quotes(parsed, entities, resolver),
+        quotes=quotes,
         dates=extract_dates(parsed),
         numbers=extract_numbers(parsed),
-        events=extract_events(parsed, entities, resolver),
+        events=extract_events(parsed, entities, quotes),
     )
 
 
@@ -120,5 +121,5 @@ def check_spans(text: str, facts: Facts) -> Facts:
         quotes=keep("quote", facts.quotes, ("speaker_span",)),
         dates=keep("date", facts.dates, ("sentence",)),
         numbers=keep("number", facts.numbers, ("sentence",)),
-        events=keep("event", facts.events),
+        events=keep("event", facts.events, ("subject_span", "object_span")),
     )

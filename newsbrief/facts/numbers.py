@@ -3,66 +3,24 @@
 A number alone ("400") tells a reader nothing; "400 artillery shells" does. The counted phrase is read from the
 dependency parse: the noun the number modifies (nummod), the object of 'of' ("three of the entities"), or what "the
 number of" names when the number is where that number went ("brings the number of people ... to 4,800"). A plain
-count (CARDINAL) with no counted phrase is dropped; money, percentages and quantities carry their unit.
+count (CARDINAL) with no counted phrase is dropped; money, percentages and quantities carry their unit. Values are
+read by `newsbrief.numbers`, the parser the summary guard uses too (a MONEY entity is money to it: "$3m" is three
+million, while "5 m" of cable is five metres).
 """
 
 from __future__ import annotations
 
-import re
+import unicodedata
 
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
 from newsbrief.facts.parse import Parsed
+from newsbrief.numbers import find_numbers
 from newsbrief.records import NumberFact
 
 KINDS = frozenset({"MONEY", "PERCENT", "QUANTITY", "CARDINAL"})
-UNITS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "a": 1, "an": 1, "dozen": 12, "half": 0.5,
-}  # fmt: skip
-SCALES = {
-    "hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
-    "k": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "bn": 1e9, "b": 1e9, "tn": 1e12, "trn": 1e12,
-}  # fmt: skip
-_NUMERIC = re.compile(r"(\d[\d,]*(?:\.\d+)?|\.\d+)\s*(" + "|".join(sorted(SCALES, key=len, reverse=True)) + r")?\b")
-_WORD = re.compile(r"[a-z]+")
 _COUNTED_DEPS = frozenset({"compound", "amod", "nmod"})
-
-
-def parse_value(expression: str) -> float | None:
-    """Numeric value of "$2.5 billion", "30%", "1,200", "three", "twenty-five thousand"; None for "hundreds"."""
-    lowered = expression.casefold().replace("-", " ")
-    if m := _NUMERIC.search(lowered):
-        digits = m.group(1).replace(",", "")
-        try:
-            value = float(digits)
-        except ValueError:
-            return None
-        return value * SCALES[m.group(2)] if m.group(2) else value
-    return _words_value(_WORD.findall(lowered))
-
-
-def _words_value(words: list[str]) -> float | None:
-    """Value of spelled-out numbers ("three hundred and twelve"); None when no number word is there."""
-    total = current = 0.0
-    seen = False
-    for word in words:
-        if word in UNITS and not (word in ("a", "an") and seen):
-            current += UNITS[word]
-            seen = seen or word not in ("a", "an")
-        elif word in SCALES and len(word) > 2 and (seen or current):
-            current = (current or 1) * SCALES[word]
-            if SCALES[word] >= 1e3:
-                total, current = total + current, 0.0
-            seen = True
-        elif word == "and":
-            continue
-        elif seen:
-            break
-    return total + current if seen else None
 
 
 def counted_phrase(ent: SpacySpan) -> str | None:
@@ -109,16 +67,34 @@ def extract_numbers(parsed: Parsed) -> list[NumberFact]:
             counts = counted_phrase(ent) if ent.label_ in ("CARDINAL", "QUANTITY", "PERCENT") else None
             if ent.label_ == "CARDINAL" and counts is None:
                 continue
-            start, end = offset + ent.start_char, offset + ent.end_char
+            start, end, value = read_entity(ent)
             facts.append(
                 NumberFact(
-                    ent.text,
-                    start,
-                    end,
+                    doc.text[start:end],
+                    offset + start,
+                    offset + end,
                     kind=ent.label_,
-                    value=parse_value(ent.text),
+                    value=value,
                     counts=counts,
-                    sentence=parsed.sentence_at(start),
+                    sentence=parsed.sentence_at(offset + start),
                 )
             )
     return facts
+
+
+def read_entity(ent: SpacySpan) -> tuple[int, int, float | None]:
+    """Bounds in its doc and value of a number entity as the shared parser reads it. spaCy's span can leave out what
+    makes the value, the scale letter of "$3m" (tagged "3") or the currency sign of "$2.5bn" (tagged "2.5bn"), so
+    the tokens either side are read too and the span grows to the parser's number and a currency sign before it."""
+    doc = ent.doc
+    window_start = doc[ent.start - 1].idx if ent.start > 0 else ent.start_char
+    window_end = doc[ent.end].idx + len(doc[ent.end]) if ent.end < len(doc) else ent.end_char
+    window = doc.text[window_start:window_end]
+    for number in find_numbers(window, tagged=True, money=ent.label_ == "MONEY"):
+        start, end = window_start + number.start, window_start + number.end
+        if start < ent.end_char and end > ent.start_char:
+            start, end = min(start, ent.start_char), max(end, ent.end_char)
+            if start > 0 and unicodedata.category(doc.text[start - 1]) == "Sc":
+                start -= 1
+            return start, end, number.value
+    return ent.start_char, ent.end_char, None

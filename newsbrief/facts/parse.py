@@ -3,6 +3,12 @@
 Chunking keeps very long articles within spaCy's memory budget (the parser needs roughly 1 GB per 100k characters),
 and every chunk is an exact slice of `article.text`, so `chunk_start + token.idx` is an offset into the article.
 All chunks of all articles go through one `nlp.pipe` stream, which is what makes a day's batch fast.
+
+Sentences come from one splitter, `newsbrief.text.split_sentences`, the one summaries use: its spans are set as
+sentence starts on each chunk before the parser runs (spaCy's parser keeps preset boundaries), so a dependency tree,
+`token.sent`, a fact's `sentence` and a summary sentence all end at the same places. The rule-based splitter is the
+source of truth because it handles titles and short forms ("Sen. Ada Price", "the U.S. Navy"), wire datelines and
+run-on text the same way for every stage, and does so without a model.
 """
 
 from __future__ import annotations
@@ -29,13 +35,12 @@ class Parsed:
 
     article: Article
     chunks: list[tuple[int, Doc]]
-    sentences: list[Span] = field(default_factory=list)
+    sentences: list[Span]
     _sentence_starts: list[int] = field(default_factory=list, repr=False)
     _token_starts: list[int] = field(default_factory=list, repr=False)
     _tokens: list[tuple[int, Token]] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
-        self.sentences = split_sentences(self.article.text)
         self._sentence_starts = [s.start for s in self.sentences]
         self._tokens = [(offset, token) for offset, doc in self.chunks for token in doc]
         self._token_starts = [offset + token.idx for offset, token in self._tokens]
@@ -45,7 +50,7 @@ class Parsed:
         return self.article.text
 
     def sentence_at(self, pos: int) -> Span | None:
-        """The rule-based sentence (the one summaries use) that contains character `pos`."""
+        """The sentence (the one summaries use, and the parser's) that contains character `pos`."""
         i = bisect.bisect_right(self._sentence_starts, pos) - 1
         if i >= 0 and pos < self.sentences[i].end:
             return self.sentences[i]
@@ -58,11 +63,14 @@ class Parsed:
         return self._tokens[lo:hi]
 
 
-def chunk_bounds(text: str, limit: int = CHUNK_CHARS) -> list[tuple[int, int]]:
-    """(start, end) slices of `text` of at most `limit` chars, cut at paragraph, else sentence, else space breaks."""
+def chunk_bounds(text: str, limit: int = CHUNK_CHARS, sentences: Sequence[Span] | None = None) -> list[tuple[int, int]]:
+    """(start, end) slices of `text` of at most `limit` chars, cut at paragraph, else sentence, else space breaks.
+
+    `sentences` are the text's `split_sentences` spans when the caller has them already."""
     if len(text) <= limit:
         return [(0, len(text))] if text.strip() else []
-    pieces = [(m.start(), m.end()) for m in _split_points(text, limit)]
+    sentence_ends = {s.end for s in (split_sentences(text) if sentences is None else sentences)}
+    pieces = [(m.start(), m.end()) for m in _split_points(text, limit, sentence_ends)]
     bounds: list[tuple[int, int]] = []
     start = 0
     for cut_start, cut_end in pieces:
@@ -80,24 +88,23 @@ def _hard_cut(bound: tuple[int, int], most: int) -> list[tuple[int, int]]:
     return [(a, min(a + most, end)) for a in range(start, end, most)]
 
 
-def _split_points(text: str, limit: int) -> list[re.Match[str]]:
+def _split_points(text: str, limit: int, sentence_ends: set[int]) -> list[re.Match[str]]:
     """Break points: paragraph breaks, plus sentence and whitespace breaks inside over-long paragraphs."""
     points: list[re.Match[str]] = []
     prev = 0
     for match in [*_PARAGRAPH_BREAK.finditer(text), None]:
         para_end = match.start() if match else len(text)
         if para_end - prev > limit:
-            points.extend(_inner_points(text, prev, para_end, limit))
+            points.extend(_inner_points(text, prev, para_end, limit, sentence_ends))
         if match:
             points.append(match)
             prev = match.end()
     return sorted(points, key=lambda m: m.start())
 
 
-def _inner_points(text: str, start: int, end: int, limit: int) -> list[re.Match[str]]:
+def _inner_points(text: str, start: int, end: int, limit: int, sentence_ends: set[int]) -> list[re.Match[str]]:
     """Whitespace breaks inside one paragraph: after a sentence where possible, else at the last space before the
     limit (a 200 KB run without punctuation still has to be cut somewhere)."""
-    sentence_ends = {start + s.end for s in split_sentences(text[start:end])}
     points: list[re.Match[str]] = []
     last_cut = start
     best_sentence: re.Match[str] | None = None
@@ -128,13 +135,30 @@ def _pack(bounds: list[tuple[int, int]], limit: int) -> list[tuple[int, int]]:
 
 def parse_articles(articles: Sequence[Article], nlp: Language, batch_size: int = 32) -> Iterator[Parsed]:
     """Yield one `Parsed` per article, in order, streaming all chunks of all articles through `nlp.pipe`."""
-    jobs: list[tuple[str, tuple[int, int]]] = []
-    counts: list[int] = []
+    limit = min(CHUNK_CHARS, nlp.max_length)
+    sentences: dict[int, list[Span]] = {}  # split as the stream reaches an article, handed over with its Parsed
+
+    def chunk_docs() -> Iterator[tuple[Doc, tuple[int, int]]]:
+        for index, article in enumerate(articles):
+            sentences[index] = spans = split_sentences(article.text)
+            starts = {span.start for span in spans}
+            for a, b in chunk_bounds(article.text, limit, spans):
+                yield with_sentence_starts(nlp.make_doc(article.text[a:b]), a, starts), (index, a)
+
+    stream: Iterator[tuple[Doc, tuple[int, int]]] = nlp.pipe(chunk_docs(), as_tuples=True, batch_size=batch_size)
+    pending = next(stream, None)
     for index, article in enumerate(articles):
-        bounds = chunk_bounds(article.text, min(CHUNK_CHARS, nlp.max_length))
-        counts.append(len(bounds))
-        jobs.extend((article.text[a:b], (index, a)) for a, b in bounds)
-    stream: Iterator[tuple[Doc, tuple[int, int]]] = nlp.pipe(jobs, as_tuples=True, batch_size=batch_size)
-    for index, article in enumerate(articles):
-        chunks = [(offset, doc) for doc, (_, offset) in (next(stream) for _ in range(counts[index]))]
-        yield Parsed(article, chunks)
+        chunks = []
+        while pending is not None and pending[1][0] == index:
+            doc, (_, offset) = pending
+            chunks.append((offset, doc))
+            pending = next(stream, None)
+        yield Parsed(article, chunks, sentences.pop(index))
+
+
+def with_sentence_starts(doc: Doc, offset: int, starts: set[int]) -> Doc:
+    """`doc` (the slice of a text from `offset` on, not yet parsed) with its sentence starts fixed to `starts`
+    (offsets in that text): a token starts a sentence exactly when it starts at one, and the first token always."""
+    for token in doc:
+        token.is_sent_start = token.i == 0 or offset + token.idx in starts
+    return doc

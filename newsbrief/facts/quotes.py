@@ -420,7 +420,8 @@ def _find_attribution(
     prev_close = marked[index - 1].close_at + 1 if index > 0 else 0
     before = parsed.tokens(max(para_start, prev_close), mark.open_at)
     if not before and para_start > 0 and text[:para_start].rstrip().endswith(":"):  # 'Marlow said:\n\n"..."'
-        before = parsed.tokens(text.rfind("\n", 0, text[:para_start].rstrip().rfind("\n") + 1) + 1, para_start)
+        lead_in = parsed.tokens(text.rfind("\n", 0, text[:para_start].rstrip().rfind("\n") + 1) + 1, para_start)
+        before = [item for item in lead_in if not item[1].is_space]  # so that it ends at its colon
     ends = [i for i, (_, t) in enumerate(before) if t.text in (".", "!", "?")]
     before = before[ends[-1] + 1 if ends else 0 :]
     introducing = _introducing_verb(before)

@@ -3,10 +3,11 @@
 A sentence fails the guard when it names something the source never names, states a number the source never
 states, or says something no source sentence is close to in meaning. The three checks, in order of trust:
 
-* numbers: every number in the sentence must occur in the source after normalisation ("1,000" = "1000",
-  "five" = 5, "$2.5bn" = "2.5 billion", "12%" = "12 per cent"). A bare number also matches the mantissa of a
-  scaled one ("2.5" matches "$2.5bn"), a scaled one must match the scaled value ("2.5 million" fails against
-  "2.5 billion"). "one" is not read as a number: "one of", "no one" are idioms far more often than counts.
+* numbers: every number in the sentence must occur in the source, both read by `newsbrief.numbers.find_numbers`
+  (the parser the number facts use too: "1,000" = "1000", "twenty-five" = 25, "$2.5bn" = "2.5 billion", "12%" =
+  "12 per cent"; "5 m" of cable is five, "$5m" five million; a lone "one" is no number). A bare number also matches
+  the mantissa of a scaled one ("2.5" matches "$2.5bn"), a scaled one must match the scaled value ("2.5 million"
+  fails against "2.5 billion").
 * entities: every word of a capitalised span ("Leeds City Council", "Mr Smith's") must occur in the source,
   case-insensitively, possessives stripped. A lone capitalised word opening the sentence is not checked (it is
   capitalised for grammar, not because it is a name); text without mixed case gives no entities to check.
@@ -26,27 +27,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from newsbrief.embed import encode
+from newsbrief.numbers import NumberMention, find_numbers
 from newsbrief.records import Span
 from newsbrief.text import split_sentences
 
 DEFAULT_SUPPORT_THRESHOLD = 0.6  # cosine; faithful paraphrases of one sentence score ~0.7-0.95 with MiniLM
 
-_NUMBER_WORDS = {
-    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
-    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12,
-}  # fmt: skip
-_SCALES = {
-    "k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "b": 1e9, "bn": 1e9, "billion": 1e9,
-    "t": 1e12, "tn": 1e12, "trillion": 1e12,
-}  # fmt: skip
-_SCALE_ALT = "|".join(sorted(_SCALES, key=len, reverse=True))
-_NUMBER = re.compile(
-    rf"""(?<![\w.])(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|{"|".join(_NUMBER_WORDS)})
-    (?:\s?(?P<scale>{_SCALE_ALT})\b|(?!\w))""",
-    re.IGNORECASE | re.VERBOSE,
-)
 _CAPITALISED = re.compile(r"[A-Z][\w\u00C0-\u024F'’.&-]*")
 _NAME_LINKS = {"of", "de", "da", "del", "van", "von", "der", "al", "bin", "le", "la", "du", "and"}
 # Capitalised for grammar rather than names; never reported as entities.
@@ -79,22 +65,6 @@ class SentenceCheck:
     @property
     def ok(self) -> bool:
         return not self.flags
-
-
-def number_values(text: str) -> list[tuple[str, float, float | None]]:
-    """(surface, value, mantissa) for each number in `text`; mantissa is set only when a scale word was applied."""
-    found = []
-    for match in _NUMBER.finditer(text):
-        raw = match.group("num").lower()
-        base = float(_NUMBER_WORDS[raw]) if raw in _NUMBER_WORDS else float(raw.replace(",", ""))
-        scale = match.group("scale")
-        if scale and len(scale) == 1 and " " in match.group():
-            scale = None  # "5 m" is five metres; a lone letter scales only when written tight, as in "$5m"
-        if scale:
-            found.append((match.group().strip(), base * _SCALES[scale.lower()], base))
-        else:
-            found.append((match.group("num"), base, None))
-    return found
 
 
 def capitalised_spans(sentence: str) -> list[str]:
@@ -158,9 +128,9 @@ class Guard:
         self, source: str, spans: list[Span], span_vectors: np.ndarray, sentences: Sequence[str], vectors: np.ndarray
     ) -> list[SentenceCheck]:
         words = _word_set(source)
-        numbers = number_values(source)
-        values = {round(v, 6) for _, v, _ in numbers} | {round(m, 6) for _, _, m in numbers if m is not None}
-        scaled = {round(v, 6) for _, v, _ in numbers}
+        numbers = find_numbers(source)
+        scaled = {round(n.value, 6) for n in numbers}
+        values = scaled | {round(n.mantissa, 6) for n in numbers if n.mantissa is not None}
         similarity = vectors @ span_vectors.T if len(spans) else np.zeros((len(sentences), 0))
         checks = []
         for i, sentence in enumerate(sentences):
@@ -188,11 +158,12 @@ def _missing_names(sentence: str, source_words: set[str]) -> list[str]:
 
 
 def _missing_numbers(sentence: str, values: set[float], scaled: set[float]) -> list[str]:
-    return [
-        surface
-        for surface, value, mantissa in number_values(sentence)
-        if round(value, 6) not in (scaled if mantissa is not None else values)
-    ]
+    return [n.text for n in find_numbers(sentence) if not _stated(n, values, scaled)]
+
+
+def _stated(number: NumberMention, values: set[float], scaled: set[float]) -> bool:
+    """Whether the source states `number`: a scaled one by its scaled value, a bare one by any value or mantissa."""
+    return round(number.value, 6) in (scaled if number.mantissa is not None else values)
 
 
 def summary_score(checks: Iterable[SentenceCheck]) -> float:

@@ -1,0 +1,146 @@
+"""The shared number parser (`newsbrief.numbers`) on invented phrases, one case per rule of its docstring."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsbrief.numbers import find_numbers, is_number_word, ordinal_value, parse_number
+
+
+@pytest.mark.parametrize(
+    ("expression", "value"),
+    [
+        ("1,200", 1200.0),
+        ("about 4,200", 4200.0),
+        ("2.5", 2.5),
+        (".5", 0.5),
+        ("12%", 12.0),
+        ("three", 3.0),
+        ("twenty-three", 23.0),
+        ("twenty five", 25.0),
+        ("three hundred and twelve", 312.0),
+        ("two thousand and one", 2001.0),
+        ("twelve hundred", 1200.0),
+        ("twenty-five thousand", 25000.0),
+        ("one hundred and five million", 105e6),
+        ("two million five hundred thousand", 2.5e6),
+        ("4.5 million tonnes", 4.5e6),
+        ("a million", 1e6),
+        ("a hundred thousand", 1e5),
+        ("a dozen", 12.0),
+        ("two dozen", 24.0),
+        ("two and a half million", 2.5e6),
+        ("two and a half years", 2.5),
+        ("half a million", 5e5),
+        ("one", 1.0),  # a tagged number: "one" and "half" alone are numbers here
+        ("half", 0.5),
+        ("10km", 10.0),
+        ("between 20 and 30", 20.0),
+    ],
+)
+def test_parse_number_reads_figures_words_and_scales(expression: str, value: float) -> None:
+    assert parse_number(expression) == value
+
+
+@pytest.mark.parametrize(
+    "expression", ["hundreds", "tens of thousands", "dozens", "millions", "a few", "Thousand Oaks"]
+)
+def test_vague_quantities_have_no_value(expression: str) -> None:
+    assert parse_number(expression) is None
+
+
+@pytest.mark.parametrize("expression", ["3rd", "the 1990s", "F16"])
+def test_ordinals_decades_and_codes_are_not_counts(expression: str) -> None:
+    assert parse_number(expression) is None
+
+
+@pytest.mark.parametrize(
+    ("expression", "value"),
+    [
+        ("$5m", 5e6),  # a currency sign makes the letter a scale
+        ("£40m", 40e6),
+        ("US$ 3b", 3e9),
+        ("EUR 2m", 2e6),  # so does an ISO 4217 code
+        ("$50k", 5e4),
+        ("5 m", 5.0),  # without one, a letter is a unit: metres
+        ("5m", 5.0),
+        ("50k", 50.0),
+        ("5mm", 5.0),
+        ("5bn", 5e9),  # abbreviations that name no unit always scale
+        ("7 mln", 7e6),
+        ("1.2tn", 1.2e12),
+    ],
+)
+def test_unit_letters_scale_only_as_money(expression: str, value: float) -> None:
+    assert parse_number(expression) == value
+
+
+def test_money_flag_makes_letters_scale() -> None:
+    assert parse_number("5m euros") == 5.0
+    assert parse_number("5m euros", money=True) == 5e6
+
+
+def test_find_numbers_in_running_text_keeps_offsets_and_mantissas() -> None:
+    text = (
+        "No one saw one of the 3 boats; twenty-five-year-old Ann Ode paid $2.5bn (2.5 billion) for 5 m of rope, "
+        "a million nails and half a dozen crates in the second half of the year. One hundred people came."
+    )
+    found = find_numbers(text)
+    assert [(n.text, n.value, n.mantissa) for n in found] == [
+        ("3", 3.0, None),
+        ("twenty-five", 25.0, None),
+        ("2.5bn", 2.5e9, 2.5),
+        ("2.5 billion", 2.5e9, 2.5),
+        ("5", 5.0, None),
+        ("a million", 1e6, 1.0),
+        ("half a dozen", 6.0, 0.5),
+        ("One hundred", 100.0, 1.0),
+    ]
+    assert all(text[n.start : n.end] == n.text for n in found)
+
+
+def test_numbers_in_text_that_has_none() -> None:
+    assert find_numbers("") == []
+    assert find_numbers("No one knows; one of them left in the first half.") == []
+
+
+def test_number_words_and_ordinals() -> None:
+    assert [is_number_word(w) for w in ("seven", "Twenty-one", "thousand", "hundreds", "o", "and")] == [
+        True,
+        True,
+        True,
+        False,
+        False,
+        False,
+    ]
+    assert [ordinal_value(w) for w in ("first", "Third", "4th", "twenty-first", "last", "fourteen")] == [
+        1,
+        3,
+        4,
+        21,
+        None,
+        None,
+    ]
+
+
+@pytest.mark.usefixtures("spacy_only")
+def test_number_facts_read_values_as_the_guard_does(nlp) -> None:
+    """spaCy tags "$3m" as "3": the facts read the whole number, and the guard reads the same values."""
+    from newsbrief.facts import extract_facts
+    from newsbrief.records import Article
+
+    text = (
+        "Crews laid 5 m of copper cable in Dunmore on Monday. The repairs cost $3m, the council said. "
+        "Profit rose to $2.5bn in May, and twenty-five engineers were hired."
+    )
+    facts = extract_facts([Article(id="n", url=None, source="test", title="", text=text)], nlp)[0]
+    read = {n.text: n.value for n in facts.numbers}
+    assert {key: read.get(key) for key in ("5", "$3m", "$2.5bn", "twenty-five")} == {
+        "5": 5.0,
+        "$3m": 3e6,
+        "$2.5bn": 2.5e9,
+        "twenty-five": 25.0,
+    }
+    assert all(text[n.start : n.end] == n.text for n in facts.numbers)
+    guard_values = {n.value for n in find_numbers(text)}
+    assert set(read.values()) <= guard_values
