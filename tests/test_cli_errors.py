@@ -66,8 +66,10 @@ def test_parser_errors_are_one_line_and_status_2(
     argv: list[str], message: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from newsbrief.cli import main
+    from newsbrief.supervisor import SUPERVISED
 
     monkeypatch.setattr(sys, "argv", ["newsbrief", *argv])
+    monkeypatch.setenv(SUPERVISED, "1")  # parse here, in this process, rather than in a supervised child
     with pytest.raises(SystemExit) as stopped:
         main()
     assert stopped.value.code == 2

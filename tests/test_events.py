@@ -19,6 +19,7 @@ CASES = {
     "no_longer": "Nokia no longer sponsors Arsenal.",
     "modal": "Japan could overtake Germany by 2030. Sweden will host Finland next spring.",
     "modal_perfect": "Iceland may have hired Deloitte.",
+    "modal_contracted": "Norway won't join NATO. Austria can't join Mercosur.",
     "hedged": "Vantor Mining allegedly bribed Peru's minister. Vantor Mining allegedly bribed Peru.",
     # passive: never flipped into an active assertion
     "issue_case": "The decision was not imposed by the United States.",
@@ -97,6 +98,10 @@ def test_modal_and_hedged_actions_say_so(found: dict[str, Facts]) -> None:
         ("Sweden", "will host", "Finland", False, "will", False, False),
     ]
     assert triples(found["modal_perfect"]) == [("Iceland", "may have hired", "Deloitte", False, "may", False, False)]
+    assert triples(found["modal_contracted"]) == [  # the flag names the modal, not the "wo" of "won't"
+        ("Norway", "won't join", "NATO", True, "will", False, False),
+        ("Austria", "can't join", "Mercosur", True, "can", False, False),
+    ]
     assert triples(found["hedged"]) == [("Vantor Mining", "allegedly bribed", "Peru", False, "allegedly", False, False)]
 
 

@@ -160,7 +160,9 @@ def _negated(words: Sequence[Token]) -> bool:
 
 
 def _modal(words: Sequence[Token]) -> str:
-    return _words(t for t in words if t.tag_ == "MD" or t.lower_ in HEDGES)
+    """The modality flag: modal verbs by their lemma (the "wo" of "won't" is "will"), hedges as written."""
+    found = sorted((t for t in words if t.tag_ == "MD" or t.lower_ in HEDGES), key=lambda t: t.i)
+    return " ".join(t.lemma_.lower() if t.tag_ == "MD" else t.text for t in found)
 
 
 def _infinitive(verb: Token) -> bool:
