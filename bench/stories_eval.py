@@ -126,6 +126,7 @@ def main() -> None:
     parser.add_argument("--lead-words", type=int, default=GroupingOptions.lead_words)
     parser.add_argument("--shared-neighbours", type=int, default=GroupingOptions.shared_neighbours)
     parser.add_argument("--related-floor", type=float, default=GroupingOptions.related_floor)
+    parser.add_argument("--coherence", type=float, default=GroupingOptions.coherence)
     parser.add_argument("--cv", action="store_true", help="5-fold cross-validation of the constants.")
     args = parser.parse_args()
     options = GroupingOptions(
@@ -134,6 +135,7 @@ def main() -> None:
         lead_words=args.lead_words,
         shared_neighbours=args.shared_neighbours,
         related_floor=args.related_floor,
+        coherence=args.coherence,
     )
     rows, articles = load(args.data)
     if args.cv:

@@ -161,7 +161,7 @@ def run(
         bool, typer.Option("--resend", help="Email the brief even if it was already sent to these recipients.")
     ] = False,
     task_runner: Annotated[
-        str | None, typer.Option(help="Where summarise + extract run: threads (default) or dask ([runner] config).")
+        str | None, typer.Option(help="Where summarise + extract run: threads (default) or dask (config: runner).")
     ] = None,
     dask_address: Annotated[
         str | None, typer.Option(help="A running Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster).")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ DEFAULT_DASK_WORKERS = 2  # the development machine's 2 cores, one single-thread
 # A scheduler on the same network answers in milliseconds; 5 s covers a slow link or a TLS handshake and keeps a
 # wrong address a quick error (distributed's own default waits 30 s, retrying).
 CONNECT_TIMEOUT_S = 5.0
-# What a local cluster's worker processes must see whatever the caller's environment: the models are installed,
+# What a local cluster's worker processes see unless this environment says otherwise: the models are installed,
 # never fetched, and the tokenizers' own thread pool would fight the single-threaded workers.
 WORKER_ENV = {"HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
 log = logging.getLogger("newsbrief.runners")
@@ -90,7 +91,7 @@ def task_runner_for(options: RunnerOptions) -> TaskRunner | None:
     workers = options.dask_workers or DEFAULT_DASK_WORKERS
     # One thread per worker: a batch's model work is single-threaded there (Dask's nanny sets OMP_NUM_THREADS=1),
     # so workers x 1 thread fills that many cores without oversubscribing them.
-    cluster = {"n_workers": workers, "threads_per_worker": 1, "processes": True, "env": {**WORKER_ENV}}
+    cluster = {"n_workers": workers, "threads_per_worker": 1, "processes": True, "env": _worker_env()}
     return DaskTaskRunner(cluster_class="distributed.LocalCluster", cluster_kwargs=cluster)
 
 
@@ -143,3 +144,7 @@ def check_scheduler(address: str, timeout: float = CONNECT_TIMEOUT_S) -> None:
         ) from error
     except Exception as error:  # something answered, but not in Dask's protocol (e.g. an HTTP server)
         raise RunError(f"{address} answered, but not as a Dask scheduler ({type(error).__name__})") from error
+
+
+def _worker_env() -> dict[str, str]:
+    return {name: os.environ.get(name, value) for name, value in WORKER_ENV.items()}

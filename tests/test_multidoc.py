@@ -160,3 +160,14 @@ def test_two_outlets_paraphrasing_one_fact_show_it_once() -> None:
     assert sum(len(s.text.split()) for s in barred) <= 40
     lenient = summarise_story(story, StorySummaryOptions(words=40, paraphrase_cosine=0.95))
     assert leads <= {s.text for s in lenient}  # the bar is the story summariser's own constant
+
+
+@pytest.mark.parametrize(
+    ("dateline", "dash"),
+    [("OSKBY, Norway (AP)", "_"), ("OSKBY, March 7 (Northern Wire)", "--"), ("OSKBY (Reuters)", "-")],
+)
+def test_a_wire_dateline_is_trimmed_off_the_span_not_shown(dateline: str, dash: str) -> None:
+    wire = f"{dateline} {dash} {RAIN_LEAD} The county council has opened the school gym to families."
+    [lead] = summarise_story([_article("wire", wire, "Wire")], StorySummaryOptions(words=20))
+    assert lead.text == RAIN_LEAD
+    assert wire[lead.start : lead.end] == lead.text and lead.start == len(f"{dateline} {dash} ")

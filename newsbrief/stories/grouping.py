@@ -51,7 +51,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
-from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.cluster.hierarchy import linkage, to_tree
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
@@ -59,6 +59,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from newsbrief.embed import encode
 from newsbrief.records import Article
 
+MIN_SIDE = 2
 _WORD = re.compile(r"\w+")
 _CALENDAR = frozenset(
     name.lower() for name in [*calendar.day_name, *calendar.month_name, *calendar.month_abbr, "Sept"] if name
@@ -76,6 +77,7 @@ class GroupingOptions:
     shared_neighbours: int = 5  # size of the nearest-neighbour lists whose overlap weighs each pair
     related_floor: float = 0.1  # lowest similarity of an article that may enter a nearest-neighbour list
     shared_name: bool = True  # an article naming nothing that the rest of its story names stands alone
+    coherence: float = 0.0  # a merge of two groups averaging below this share of the looser group's own average splits
     scale_floor: float = 0.3  # lowest scale: a k-th neighbour this far is unrelated and must not inflate pairs
     half_life_days: float = 3.0  # similarity halves per this many days between publications, beyond the first day
     lead_words: int = 40  # words of the body embedded after the title: the lead says what the story is
@@ -231,19 +233,49 @@ def _average_link(
     scaled = features.similarity(members, members, options.half_life_days)
     scaled /= np.sqrt(np.outer(scale[members], scale[members]))
     scaled *= shared[members][:, members].toarray()
-    clusters = [members[group] for group in _cut(scaled, options.threshold)]
+    clusters = [members[group] for group in _cut(scaled, options.threshold, options.coherence)]
     return [cluster[group].tolist() for cluster in clusters for group in _cohesive(features, cluster, options)]
 
 
-def _cut(similarity: np.ndarray, threshold: float) -> list[np.ndarray]:
-    """Average-link clusters (as index arrays into `similarity`) whose members are on average >= threshold."""
+def _cut(similarity: np.ndarray, threshold: float, coherence: float = 0.0) -> list[np.ndarray]:
+    """Average-link clusters (as index arrays into `similarity`) whose members are on average >= threshold, less
+    the incoherent merges.
+
+    A merge is incoherent when both sides have two members or more and their average similarity to each other is
+    below `coherence` times the looser side's average similarity within itself: two neighbouring stories (a summit
+    and a scandal that overshadows it) joined through the articles that mention both, rather than one story's
+    looser reports. Its two sides are then clusters of their own, each checked the same way.
+    """
     if len(similarity) == 1:
         return [np.array([0])]
-    ceiling = float(similarity.max())
-    distance = ceiling - (similarity + similarity.T) / 2  # average link is unchanged by this shift; distances >= 0
-    upper = distance[np.triu_indices(len(similarity), 1)]
-    labels = fcluster(linkage(upper, method="average"), ceiling - threshold, criterion="distance")
-    return [np.flatnonzero(labels == label) for label in np.unique(labels)]
+    symmetric = (similarity + similarity.T) / 2
+    ceiling = float(symmetric.max())
+    distance = ceiling - symmetric  # average link is unchanged by this shift; distances >= 0
+    root = to_tree(linkage(distance[np.triu_indices(len(similarity), 1)], method="average"))
+    clusters, pending = [], [root]
+    while pending:  # top-down over the dendrogram, without recursion: a day's component can be thousands deep
+        node = pending.pop()
+        if node.is_leaf():
+            clusters.append(np.array([node.id]))
+        elif ceiling - node.dist < threshold or _incoherent(symmetric, node, coherence):
+            pending += [node.left, node.right]
+        else:
+            clusters.append(np.array(node.pre_order()))
+    return clusters
+
+
+def _incoherent(similarity: np.ndarray, node, coherence: float) -> bool:
+    """Whether the merge at `node` joins two groups (of two or more) much less alike than the looser is within."""
+    if coherence <= 0 or node.count < MIN_SIDE + 2:
+        return False
+    left, right = node.left.pre_order(), node.right.pre_order()
+    between = similarity[np.ix_(left, right)].mean()
+    within = [_mean_off_diagonal(similarity[np.ix_(side, side)]) for side in (left, right) if len(side) >= 2]
+    return bool(min(len(left), len(right)) >= MIN_SIDE and within and between < coherence * min(within))
+
+
+def _mean_off_diagonal(block: np.ndarray) -> float:
+    return float((block.sum() - np.trace(block)) / (len(block) * (len(block) - 1)))
 
 
 def _cohesive(features: StoryFeatures, cluster: np.ndarray, options: GroupingOptions) -> list[np.ndarray]:
