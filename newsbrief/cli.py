@@ -307,17 +307,20 @@ def serve(
 
         from flows.daily_brief import daily_brief
         from newsbrief.config import load_config
+        from newsbrief.runners import task_runner_for
 
         settings = load_config(config, schedule=schedule, timezone=timezone)
         url = _require_prefect_server()
         parameters = {"config": str(config.resolve()) if config else None, "timezone": settings.timezone}
         _check_deployment_name(name, parameters)
+        runner = task_runner_for(settings.runner)  # the config's [runner]: a Dask address is checked now
     zone_from = "--timezone" if timezone else f"`timezone` in {config}" if config else "the default"
     typer.echo(
         f"serving daily-brief/{name} on {url}: {settings.schedule!r} in {settings.timezone} ({zone_from}); the "
         "brief's date is read in the same zone. Ctrl-C stops it and pauses the schedule."
     )
-    daily_brief.serve(name=name, schedules=[Cron(settings.schedule, timezone=settings.timezone)], parameters=parameters)
+    served = daily_brief.with_options(task_runner=runner) if runner else daily_brief
+    served.serve(name=name, schedules=[Cron(settings.schedule, timezone=settings.timezone)], parameters=parameters)
 
 
 def _require_prefect_server() -> str:
