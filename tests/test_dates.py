@@ -16,9 +16,6 @@ from newsbrief.records import Article, Facts
 WEDNESDAY = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
 
 
-pytestmark = pytest.mark.usefixtures("spacy_only")  # spaCy's entities: quick, and what these expect
-
-
 def facts_of(text: str, published: datetime | None = WEDNESDAY) -> Facts:
     return extract_facts([Article(id="t", url=None, source="test", title="", text=text, published=published)])[0]
 
