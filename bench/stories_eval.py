@@ -2,13 +2,17 @@
 
     python bench/stories_eval.py ../shared/eval/data/cluster/duc2004_dev.jsonl [--threshold 0.12]
     python bench/stories_eval.py ../shared/eval/data/cluster/duc2004_dev.jsonl --cv
+    python bench/stories_eval.py ../shared/eval/data/cluster/duc2004_dev.jsonl --errors
 
 The plain mode groups every row as one day and prints score.py's JSON line. `--cv` splits the stories into 5 folds
 (whole stories, seeded shuffle), groups ALL rows as one day for every candidate (shared neighbours, related floor,
 threshold), picks the candidate with the best B-cubed F1 on the 4 training folds' articles, scores the held-out
 fold's articles (their part of the one-day grouping) through score.py, and prints one JSON line per fold, then the
 mean, spread and the full dev set at the defaults. A merge with another fold's story is invisible to a fold's
-score, so the fold figures flatter precision: the full-dev figure is the one a real day sees.
+score, so the fold figures flatter precision: the full-dev figure is the one a real day sees. `--errors` prints, for
+the one-day grouping, each predicted story that mixes gold stories and each gold story split across predicted ones
+(one JSON line each), then the ceiling any grouping of these texts can reach: copies share one story and texts
+without words stand alone, so a text filed under two gold stories, or an empty one, costs every method alike.
 """
 
 from __future__ import annotations
@@ -82,6 +86,26 @@ def subset_f1(stories: list[list[int]], gold: list[str], chosen: np.ndarray) -> 
     return b_cubed_f1([[index[i] for i in story] for story in kept if story], [gold[i] for i in index])
 
 
+def print_errors(data: Path, rows: list[dict], day: PreparedDay, stories: list[list[int]]) -> None:
+    """Merged and split gold stories of `stories`, then score.py on the best grouping of texts (see the docstring)."""
+    gold = [r["cluster"] for r in rows]
+    for story in stories:
+        if len({gold[i] for i in story}) > 1:
+            print(json.dumps({"merged": Counter(gold[i] for i in story), "first_texts": _openings(rows, story)}))
+    for name in sorted(set(gold)):
+        pieces = Counter(n for n, story in enumerate(stories) for i in story if gold[i] == name)
+        if len(pieces) > 1:
+            print(json.dumps({"split": name, "piece_sizes": sorted(pieces.values(), reverse=True)}))
+    text_story = {i: gold[day.copies.get(i, i)] for i in range(len(rows)) if i not in set(day.blank)}
+    best = [[i for i in text_story if text_story[i] == name] for name in set(text_story.values())]
+    ceiling = score(data, rows, [story for story in best if story] + [[i] for i in day.blank])
+    print(json.dumps({"ceiling_copies_together_blank_alone": ceiling, "as_grouped": score(data, rows, stories)}))
+
+
+def _openings(rows: list[dict], story: list[int], words: int = 8) -> list[str]:
+    return [" ".join(rows[i]["text"].split()[:words]) for i in story[:3]]
+
+
 def cross_validate(data: Path, rows: list[dict], articles: list[Article], base: GroupingOptions) -> None:
     """Group all rows as one day per candidate; choose on 4 folds' labels, score the 5th fold's articles."""
     vectors = encode([lead_text(a, base.lead_words) for a in articles])
@@ -126,8 +150,8 @@ def main() -> None:
     parser.add_argument("--lead-words", type=int, default=GroupingOptions.lead_words)
     parser.add_argument("--shared-neighbours", type=int, default=GroupingOptions.shared_neighbours)
     parser.add_argument("--related-floor", type=float, default=GroupingOptions.related_floor)
-    parser.add_argument("--coherence", type=float, default=GroupingOptions.coherence)
     parser.add_argument("--cv", action="store_true", help="5-fold cross-validation of the constants.")
+    parser.add_argument("--errors", action="store_true", help="Merged and split gold stories, and the ceiling.")
     args = parser.parse_args()
     options = GroupingOptions(
         threshold=args.threshold,
@@ -135,13 +159,16 @@ def main() -> None:
         lead_words=args.lead_words,
         shared_neighbours=args.shared_neighbours,
         related_floor=args.related_floor,
-        coherence=args.coherence,
     )
     rows, articles = load(args.data)
     if args.cv:
         cross_validate(args.data, rows, articles, options)
+        return
+    day = PreparedDay.of(articles, options=options)
+    if args.errors:
+        print_errors(args.data, rows, day, day.stories(options))
     else:
-        print(json.dumps(score(args.data, rows, PreparedDay.of(articles, options=options).stories(options))))
+        print(json.dumps(score(args.data, rows, day.stories(options))))
 
 
 if __name__ == "__main__":
