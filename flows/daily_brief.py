@@ -305,9 +305,10 @@ def _report_failure(flow_: object, flow_run: FlowRun, state: State) -> None:
     try:
         settings = load_config(parameters.get("config"), timezone=parameters.get("timezone"))
         if settings.email.notify_failures:
-            when = parameters.get("day") or "today"
+            scheduled = flow_run.expected_start_time
+            when = settings.date or (f"scheduled {scheduled:%Y-%m-%d %H:%M %Z}" if scheduled else "today")
             body = f"The daily brief run {flow_run.name} ({when}) failed:\n\n{problem}\n\nFlow run id: {flow_run.id}\n"
-            notify_failure(settings, f"newsbrief: the brief run {flow_run.name} failed", body)
+            notify_failure(settings, f"newsbrief: the brief run {flow_run.name} ({when}) failed", body)
             log.info("told %s that the run failed", ", ".join(settings.email.notify_failures))
     except RunError as error:  # ConfigError and DeliveryError too
         log.error("could not tell the operators that the run failed: %s", error)

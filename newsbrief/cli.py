@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")  # slow, busy machines
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # the models' "Loading weights" bars would fill the logs
 log = logging.getLogger("newsbrief.cli")
 
 app = typer.Typer(
@@ -131,9 +132,11 @@ def _prefect_api_or_local() -> Iterator[None]:
         yield
 
 
-def _exit_on_sigterm(signum: int, frame: object) -> None:
-    """SIGTERM as a normal exit (status 143): Python's default kills at once, skipping the exit handlers that stop
-    Prefect's temporary API server, which then outlived the run."""
+def _exit_on_signal(signum: int, frame: object) -> None:
+    """SIGTERM, SIGINT or SIGHUP as a normal exit (status 143, 130 or 129), said in one line: Python's default for
+    SIGTERM kills at once, skipping the exit handlers that stop Prefect's temporary API server, which then outlived
+    the run; its KeyboardInterrupt for SIGINT may land in any of Prefect's threads and leave the run going."""
+    typer.secho(f"error: stopped by {signal.Signals(signum).name}", fg=typer.colors.RED, err=True)
     raise SystemExit(128 + signum)
 
 
@@ -175,7 +178,8 @@ def run(
 
     Every argument and the whole config are checked before anything runs."""
     _setup_logging(verbose)
-    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    for stop in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(stop, _exit_on_signal)
     with _reported_errors(verbose):
         from newsbrief.config import load_config
         from newsbrief.window import parse_since, time_zone
@@ -287,8 +291,11 @@ def history(
 def serve(
     config: ConfigOption = None,
     name: Annotated[
-        str, typer.Option(help="The deployment's name, daily-brief/NAME: give each config its own.")
-    ] = "daily",
+        str | None,
+        typer.Option(
+            help="The deployment's name, daily-brief/NAME (default: the config file's name, e.g. desk.toml: desk)."
+        ),
+    ] = None,
     schedule: Annotated[
         str | None, typer.Option(help="Cron, e.g. '0 7 * * *' for 07:00 daily (default: the config's `schedule`).")
     ] = None,
@@ -310,6 +317,9 @@ def serve(
         from newsbrief.runners import task_runner_for
 
         settings = load_config(config, schedule=schedule, timezone=timezone)
+        name = name or (config.stem if config else "default")
+        if not name.strip() or "/" in name:
+            raise UsageError(f"--name {name!r}: expected a name without '/', e.g. desk")
         url = _require_prefect_server()
         parameters = {"config": str(config.resolve()) if config else None, "timezone": settings.timezone}
         _check_deployment_name(name, parameters)
@@ -343,8 +353,10 @@ def _require_prefect_server() -> str:
 
 
 def _check_deployment_name(name: str, parameters: dict[str, str | None]) -> None:
-    """Refuse to take over a deployment that serves another config: `serve` would silently replace its schedule."""
+    """Refuse to take over a deployment that serves another config (`serve` would silently replace its schedule) or
+    that another process serves now (stopping either would pause the schedule both share)."""
     from prefect.client.orchestration import get_client
+    from prefect.client.schemas.objects import DeploymentStatus
     from prefect.exceptions import ObjectNotFound
 
     with get_client(sync_client=True) as client:
@@ -353,10 +365,16 @@ def _check_deployment_name(name: str, parameters: dict[str, str | None]) -> None
         except ObjectNotFound:
             return
     theirs = existing.parameters.get("config")
+    if existing.status == DeploymentStatus.READY and not existing.paused:
+        polled = f"{existing.last_polled:%H:%M:%S %Z}" if existing.last_polled else "lately"
+        raise UsageError(
+            f"the deployment daily-brief/{name} is being served already (polled at {polled}): stop that `newsbrief "
+            "serve` or worker first (a stopped one is let go within a minute), or give this one its own --name"
+        )
     if theirs != parameters["config"]:
         raise UsageError(
-            f"the deployment daily-brief/{name} already runs the config {theirs or '(none: the defaults)'}; "
-            "give this one its own name with --name"
+            f"the deployment daily-brief/{name} runs the config {theirs or '(none: the defaults)'}; give this one "
+            f"its own --name, or free the name with `prefect deployment delete 'daily-brief/{name}'`"
         )
 
 
@@ -430,10 +448,10 @@ def summarize(
     model: Annotated[str | None, typer.Option(help="Model id, path or registry name (abstractive).")] = None,
     batch: BatchOption = 64,
 ) -> None:
-    """Summarise JSONL articles; writes rows {id, summary: [sentences], spans: [[start, end], ...]}.
+    """Summarise JSONL articles; writes rows {id, summary: \\[sentences], spans: \\[\\[start, end], ...]}.
 
     A row {id, docs: [{doc_id, text, title?, published?, source?}]} is a story: it gets one story summary
-    (`--words`, default 100) with spans [[doc_id, start, end], ...] and method "multidoc"."""
+    (`--words`, default 100) with spans \\[\\[doc_id, start, end], ...] and method "multidoc"."""
     _setup_logging(False)
     from newsbrief.summarise import SummaryOptions, get_summariser
 
@@ -525,7 +543,7 @@ def main() -> None:
         sys.exit(run_supervised(sys.argv[1:]))
 
     try:
-        code = app(standalone_mode=False)
+        code = app(standalone_mode=False, prog_name="newsbrief")  # not `python -m newsbrief.cli` in a child
     except TyperException as error:  # the parser's errors (typer's own copy of click's)
         message = error.format_message() if hasattr(error, "format_message") else str(error)
         if message:  # an empty one follows the help shown for a group given no command

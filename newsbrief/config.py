@@ -273,7 +273,10 @@ def schedule_problem(cron: str, timezone: str) -> str | None:
     try:
         CronSchedule(cron=cron, timezone=timezone)
     except ValueError:
-        return f"schedule = {cron!r} is not a cron string (expected five fields, e.g. '0 7 * * *' for 07:00 daily)"
+        return (
+            f"schedule = {cron!r} is not a valid cron schedule (five fields, minute hour day-of-month month "
+            "day-of-week, each in its range; e.g. '0 7 * * *' for 07:00 daily)"
+        )
     return None
 
 

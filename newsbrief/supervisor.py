@@ -4,9 +4,10 @@ A run without a Prefect server starts Prefect's temporary API server as a child 
 run exits normally and Prefect stops that server; on SIGKILL (`kill -9`, an OOM kill, a cron timeout's last
 resort) nothing in the process runs, and the server outlived it. So on Linux the command runs the flow in a child
 process that the kernel sends SIGTERM when the command's own process dies (`prctl(PR_SET_PDEATHSIG)`); the child
-then exits as on any SIGTERM, stopping its server. The command's process only waits, forwards SIGTERM and SIGHUP,
-and exits with the child's status. SIGINT from a terminal reaches both through the process group, so the parent
-ignores it and lets the child finish its own clean exit.
+then exits as on any SIGTERM, stopping its server. The child and the server run in a process group of their own:
+Ctrl-C on a terminal reaches only the command's process, which passes it on to the child alone, so the server is
+not interrupted under a run that is still stopping. The command's process only waits, forwards SIGINT, SIGTERM
+and SIGHUP, and exits with the child's status.
 """
 
 from __future__ import annotations
@@ -42,9 +43,9 @@ def run_supervised(arguments: Sequence[str]) -> int:
         [sys.executable, "-m", "newsbrief.cli", *arguments],
         env={**os.environ, SUPERVISED: "1"},
         preexec_fn=die_with_parent,  # safe: this process has no other thread yet
+        process_group=0,
     )
-    for number in (signal.SIGTERM, signal.SIGHUP):
+    for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(number, lambda received, frame: child.send_signal(received))
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     status = child.wait()
     return 128 - status if status < 0 else status

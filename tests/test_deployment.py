@@ -149,6 +149,10 @@ def test_serve_runs_the_flow_on_the_server_and_dates_the_brief_in_the_schedules_
         )
         finished = _await_run(server, run["id"])
         assert finished["state"]["type"] == "COMPLETED", (tmp_path / "serve.log").read_text()[-3000:]
+        # A second serve of the same deployment is refused while this one serves it: stopping either would pause
+        # the schedule both share.
+        second = _serve(server, config, "berlin")
+        assert second.returncode == 2 and "daily-brief/berlin is being served already" in second.stderr
     finally:
         _stop(serving)
     folder = tmp_path / "briefs" / "2026-11-29"
@@ -175,19 +179,18 @@ def test_serve_refuses_to_take_over_another_configs_deployment(server: dict[str,
     _api(server, "POST", "/flows/", name="daily-brief")
     [flow] = _api(server, "POST", "/flows/filter", flows={"name": {"any_": ["daily-brief"]}})
     _api(server, "POST", "/deployments/", name="taken", flow_id=flow["id"], parameters={"config": str(first)})
-    second = _write_config(tmp_path)
-    done = subprocess.run(
-        [str(BIN / "newsbrief"), "serve", "--config", str(second), "--name", "taken"],
-        env=server,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = _serve(server, _write_config(tmp_path), "taken")
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [
-        f"error: the deployment daily-brief/taken already runs the config {first}; give this one its own name "
-        "with --name"
+        f"error: the deployment daily-brief/taken runs the config {first}; give this one its own --name, or free "
+        "the name with `prefect deployment delete 'daily-brief/taken'`"
     ]
+
+
+def _serve(env: dict[str, str], config: Path, name: str) -> subprocess.CompletedProcess:
+    """`newsbrief serve` that is expected to stop at its checks."""
+    command = [str(BIN / "newsbrief"), "serve", "--config", str(config), "--name", name]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
 
 
 def test_prefect_yaml_deploys_the_daily_brief_for_a_process_worker(server: dict[str, str], tmp_path: Path) -> None:
@@ -239,8 +242,10 @@ def test_the_checked_in_deployment_keeps_one_zone_for_schedule_and_brief() -> No
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        (["--schedule", "0 7 * *"], "--schedule: schedule = '0 7 * *' is not a cron string"),
+        (["--schedule", "0 7 * *"], "--schedule: schedule = '0 7 * *' is not a valid cron schedule"),
+        (["--schedule", "0 25 * * *"], "--schedule: schedule = '0 25 * * *' is not a valid cron schedule"),
         (["--timezone", "Mars/Olympus"], "--timezone"),
+        (["--name", "desk/berlin"], "--name 'desk/berlin': expected a name without '/'"),
     ],
 )
 def test_a_bad_schedule_or_zone_is_one_line_before_anything_runs(
