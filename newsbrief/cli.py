@@ -215,7 +215,7 @@ def run(
     counts = (
         _plural(len(brief.articles), "article"),
         _plural(len(brief.stories), "story", "stories"),
-        _plural(len(brief.sources), "source"),
+        _plural(len(brief.sources), "outlet"),
     )
     older = sum(s.reason.startswith("older than") for s in brief.skipped)
     aged = f" ({older} older than the window)" if older else ""

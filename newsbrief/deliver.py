@@ -323,7 +323,8 @@ def _send_claimed(
         store.delivery_failed(key, token, clock(), str(error))
         written = ", ".join(str(path) for path in files) or "none"
         raise DeliveryError(
-            f"the brief for {key.day} was not emailed (attempt {record.attempts}): {error}; files written: {written}",
+            f"the brief for {key.day} was not emailed (attempt {record.attempts} at this brief, counting earlier "
+            f"runs): {error}; files written: {written}",
             transient=error.transient,
         ) from None
     except BaseException as error:
