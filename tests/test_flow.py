@@ -152,7 +152,7 @@ def test_bad_inputs_are_skipped_with_reasons_and_the_brief_is_still_sent(
     )
     result = CliRunner().invoke(app, ["run", "--config", str(config), "--date", DAY])
     assert result.exit_code == 0, result.output
-    assert "1 article in 1 story from 1 source, 6 skipped" in result.output
+    assert "1 article in 1 story from 1 outlet, 6 skipped" in result.output
     md = (tmp_path / "out" / DAY / "brief.md").read_text()
     skipped = md.split("## Skipped")[1]
     for name in ("empty.txt", "binary.txt", "no-sentences.md", "broken.xml", "/down", "/huge"):

@@ -181,7 +181,7 @@ def test_an_undated_file_takes_its_file_time_shown_in_brief_json_and_future_ones
         app, ["run", "--sources", str(inbox), "--out", str(tmp_path / "out"), "--date", DAYS[1]]
     )
     assert result.exit_code == 0, result.output
-    assert "1 article in 1 story from 1 source, 1 skipped" in result.output
+    assert "1 article in 1 story from 1 outlet, 1 skipped" in result.output
     md = (tmp_path / "out" / DAYS[1] / "brief.md").read_text()
     assert "dated after the brief's window" in md
     brief = json.loads((tmp_path / "out" / DAYS[1] / "brief.json").read_text())
