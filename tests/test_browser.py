@@ -208,7 +208,7 @@ def test_the_seed_brief_needs_nothing_external_and_reads_without_its_styles(seed
     assert "var(" not in html  # css-inline and mail clients do not resolve custom properties
     doc = lxml.html.document_fromstring(html)
     counts = doc.find_class("counts")[0].text_content()
-    assert re.match(r"\d+\sarticles\W+\d+\sstories\W+\d+\ssources\W+\d+\sskipped\W+covering ", counts), counts
+    assert re.match(r"\d+\sarticles\W+\d+\sstories\W+\d+\soutlets\W+\d+\sskipped\W+covering ", counts), counts
     meta = doc.xpath("//article/p[@class='meta']")[0].text_content()  # a story's badge, outlets and time
     assert re.match(r"(New|Developing)\xa0· \w", meta), meta
 
