@@ -68,14 +68,17 @@ class BriefRun:
     files: list[Path]
 
 
-def _is_network_error(task_: object, task_run: object, state: State) -> bool:
+def _raised(state: State) -> Exception | None:
+    """The exception a failed task run's state holds (None when it holds a result): what retry conditions judge."""
     try:
         state.result()
-    except FetchError:
-        return True
-    except Exception:
-        return False
-    return False
+    except Exception as error:
+        return error
+    return None
+
+
+def _is_network_error(task_: object, task_run: object, state: State) -> bool:
+    return isinstance(_raised(state), FetchError)
 
 
 def _ingest_key(context: object, parameters: dict[str, Any]) -> str:
@@ -92,7 +95,7 @@ def _local_fingerprint(source: str) -> str:
     if "://" in source or not path.exists():
         return ""
     files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
-    return ";".join(f"{p}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in files)
+    return ";".join(f"{p}:{info.st_size}:{info.st_mtime_ns}" for p in files for info in [p.stat()])
 
 
 @task(
@@ -177,13 +180,8 @@ def write(rendered: dict[str, str], folder: Path) -> list[Path]:
 
 def _may_succeed_later(task_: object, task_run: object, state: State) -> bool:
     """Retry a send the server may take later (down, slow, a 4xx answer), not a refused login or recipient."""
-    try:
-        state.result()
-    except DeliveryError as error:
-        return error.transient
-    except Exception:
-        return False
-    return False
+    error = _raised(state)
+    return isinstance(error, DeliveryError) and error.transient
 
 
 @task(name="email brief", cache_policy=NONE, retry_condition_fn=_may_succeed_later)
@@ -204,8 +202,7 @@ def gather_sources(
     futures = list(zip(config.sources, run_here(fetch, calls), strict=True))
     articles: list[Article] = []
     skipped: list[Skipped] = []
-    for source, future in futures:
-        future.wait()
+    for source, future in futures:  # all finished: run_here waits for them
         if future.state.is_completed():
             found, lost = future.result()
             articles.extend(found)

@@ -143,7 +143,7 @@ def build_message(
 def message_id(config: EmailConfig, key: DeliveryKey, send: int) -> str:
     """The same for every attempt at one send of one brief, so that a receiver which shows one message per
     Message-ID (Gmail does) hides a repeat sent after an unknown outcome; each `resend` makes a new one."""
-    domain = parseaddr(config.sender)[1].rpartition("@")[2] or "newsbrief"
+    domain = _sender_domain(config)
     people = hashlib.sha256(key.recipients.encode()).hexdigest()[:8]
     return f"<newsbrief.{key.day}.{key.content_hash[:16]}.{people}.{send}@{domain}>"
 
@@ -351,6 +351,11 @@ def notify_failure(settings: Config, subject: str, body: str) -> None:
     message["From"] = config.sender
     message["To"] = ", ".join(config.recipients)
     message["Date"] = format_datetime(datetime.now(time_zone(settings.timezone)))
-    message["Message-ID"] = make_msgid(domain=parseaddr(config.sender)[1].rpartition("@")[2] or "newsbrief")
+    message["Message-ID"] = make_msgid(domain=_sender_domain(config))
     message.set_content(body)
     send_message(config, message, smtp_password(config))
+
+
+def _sender_domain(config: EmailConfig) -> str:
+    """The domain of Message-IDs: the sender's own, as RFC 5322 advises."""
+    return parseaddr(config.sender)[1].rpartition("@")[2] or "newsbrief"
