@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from newsbrief.cli import app
 from newsbrief.records import Article
+from newsbrief.summarise import centrality
 from newsbrief.summarise.multidoc import StorySummaryOptions, summarise_stories, summarise_story
 
 pytestmark = pytest.mark.slow
@@ -171,3 +172,20 @@ def test_a_wire_dateline_is_trimmed_off_the_span_not_shown(dateline: str, dash: 
     [lead] = summarise_story([_article("wire", wire, "Wire")], StorySummaryOptions(words=20))
     assert lead.text == RAIN_LEAD
     assert wire[lead.start : lead.end] == lead.text and lead.start == len(f"{dateline} {dash} ")
+
+
+def test_a_short_articles_pointing_sentence_is_not_shown_without_the_one_before() -> None:
+    """Alone, a brief article is shown whole; in a story its pointing sentence needs its predecessor like any other."""
+    pointing = "That is in addition to 60 people carried from the streets."
+    short = _article("short", f"{RAIN_LEAD} {pointing}", "Short Wire")
+    story = [short, _article("post", POST, "Oskby Post")]
+    assert centrality.article_units(short.text)[1].eligible  # alone, the brief article is all content
+    assert pointing not in [s.text for s in summarise_story(story, StorySummaryOptions(words=12))]
+    texts = [s.text for s in summarise_story(story, StorySummaryOptions(words=40))]
+    assert texts and (pointing not in texts or texts[texts.index(pointing) - 1] == RAIN_LEAD)
+
+
+def test_a_story_of_only_pointing_sentences_still_gets_a_summary() -> None:
+    story = [_article("a", "It was the third flood this year in Oskby and the river is still rising.", "A")]
+    story.append(_article("b", "They said the Harnel dam had not been inspected since the sawmill closed.", "B"))
+    assert summarise_story(story)

@@ -195,6 +195,20 @@ def test_sentences_cut_out_of_a_longer_quote_are_not_picked() -> None:
     assert all(s.text.count('"') % 2 == 0 for s in summary.sentences)
 
 
+@pytest.mark.parametrize(
+    ("piece", "eligible"),
+    [
+        ("We will rebuild the wall before winter.''", False),
+        ("The mayor said ``we will rebuild the wall before winter.", False),
+        ("The mayor said ``we will rebuild the wall'' before winter.", True),
+    ],
+)
+def test_wire_style_quote_marks_count_as_quote_marks(piece: str, eligible: bool) -> None:
+    """Wire copy writes quotes ``like this''; a sentence holding one of the pair is a piece of a longer quote."""
+    units = centrality.article_units(f"{LEAD_SENTENCE} {piece} {FERRY}")
+    assert units[1].span.text == piece and units[1].eligible is eligible and all(u.eligible for u in units[2:])
+
+
 LEAD_SENTENCE = "The council closed Lindmoor harbour on Monday after a storm broke the sea wall overnight."
 
 
@@ -274,7 +288,19 @@ def test_a_sentence_that_points_back_may_only_follow_the_one_before_it(opener: s
     assert first.eligible and not first.follows
 
 
-@pytest.mark.parametrize("opener", ["This week", "That night", "Sofia", "Heavy rain", "Itineraries", "So far,"])
+@pytest.mark.parametrize(
+    "opener",
+    ["It's", "They’re", "He'd", "That's", "As a gift, they", "On Friday, he", "Usually, that", "Asked why, she"],
+)
+def test_contractions_and_pronouns_after_a_fronted_phrase_point_back(opener: str) -> None:
+    second = f"{opener} said the harbour master would not say when the boats could return."
+    units = centrality.article_units(f"{LEAD_SENTENCE} {second} {FERRY}")
+    assert units[1].span.text == second and not units[1].eligible and units[1].follows
+
+
+@pytest.mark.parametrize(
+    "opener", ["This week", "That night", "Sofia", "Heavy rain", "Itineraries", "So far,", "Ana Ruiz, its director,"]
+)
 def test_openers_that_do_not_point_back_are_eligible(opener: str) -> None:
     second = f"{opener} the harbour master would not say when the boats could return to the quay."
     assert centrality.article_units(f"{LEAD_SENTENCE} {second} {FERRY}")[1].eligible
