@@ -26,6 +26,13 @@ def to_jsonable(value: Any) -> Any:
     return value
 
 
+# Article flags that say where the date of an article whose own record has none came from, so a reader of brief.json
+# can weigh it: the linked page's metadata, the feed's own date (when the feed was updated), the file's mtime.
+DATE_FROM_PAGE = "date_from_page"
+DATE_FROM_FEED = "date_from_feed"
+DATE_FROM_FILE_TIME = "date_from_file_time"  # a guess: "Monday" in such an article is not resolved against it
+
+
 @dataclass
 class Article:
     """One readable news item. `text` is the cleaned body that every offset in the brief points into."""

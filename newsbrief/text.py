@@ -37,6 +37,8 @@ _NOT_A_NAME = frozenset(
     "the a this that these those he she it they we his her its their our but and or yet so however meanwhile "
     "in on at for from with after before when while if there".split()
 )
+# "Q." or "A." opening a paragraph labels an interview transcript's turn: the label is not a sentence of its own.
+TURN_LABEL = re.compile(r"[QA]\.")
 _PARAGRAPH = re.compile(r"\n\s*\n|\n(?=\s*[-*\u2022]\s)|\n")
 _WORD = re.compile(r"[A-Za-z\u00C0-\u024F]+")
 _SPACES = re.compile(r"\s*")
@@ -109,6 +111,8 @@ def split_sentences(text: str) -> list[Span]:
         start = para_start
         for match in _BOUNDARY.finditer(text, para_start, para_end):
             end = match.end()
+            if start == para_start and TURN_LABEL.fullmatch(text, _SPACES.match(text, start).end(), end):
+                continue
             abbreviation = _abbreviation_before(text, match.start()) if match.group().startswith(".") else None
             if abbreviation and not _abbreviation_ends_sentence(
                 text, match.start(), abbreviation, _WORD_AFTER.match(text, end).group(1), seen_bare

@@ -11,7 +11,7 @@ import pytest
 
 from newsbrief.facts import extract_facts
 from newsbrief.facts.dates import DATE, FUTURE, PAST, PRESENT, Anchor, Timex, resolve_date, resolve_timex
-from newsbrief.records import Article, Facts
+from newsbrief.records import DATE_FROM_FILE_TIME, Article, Facts
 
 WEDNESDAY = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
 
@@ -436,3 +436,15 @@ def test_an_article_dated_in_the_future_resolves_against_its_own_date(nlp) -> No
 
 def test_text_with_no_dates_has_none(nlp) -> None:
     assert facts_of("No dates at all in this sentence, only words about a harbour and its boats.").dates == []
+
+
+def test_a_date_taken_from_the_files_time_is_no_reference_for_relative_dates() -> None:
+    """Ingest dates an undated file by its mtime, a guess: "Monday" must not be read against it; "12 March 2025"
+    needs no reference and still resolves."""
+    text = "The harbour closed on Monday. The council will meet on 12 March 2025 to decide its future."
+    guessed = Article(
+        id="t", url=None, source="test", title="", text=text, published=WEDNESDAY, flags=[DATE_FROM_FILE_TIME]
+    )
+    found = {d.text: d.iso for d in extract_facts([guessed])[0].dates}
+    assert found == {"Monday": None, "12 March 2025": "2025-03-12"}
+    assert values(text) == {"Monday": "2026-11-23", "12 March 2025": "2025-03-12"}

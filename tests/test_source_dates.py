@@ -11,7 +11,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from newsbrief.ingest import IngestOptions, ingest_source
-from newsbrief.ingest.build import DATE_FROM_FEED, DATE_FROM_FILE_TIME, DATE_FROM_PAGE
+from newsbrief.records import DATE_FROM_FEED, DATE_FROM_FILE_TIME, DATE_FROM_PAGE
 
 FILE_TIME = datetime(2026, 11, 28, 5, 30, tzinfo=UTC)
 BODY = (

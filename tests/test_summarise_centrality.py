@@ -336,3 +336,16 @@ def test_clean_lead_takes_the_first_showable_sentences() -> None:
     assert all(BRIDGE[s.start : s.end] == s.text for s in summary.sentences)
     [short] = get_summariser("clean-lead", SummaryOptions(sentences=3, words=30)).summarise([_article(BRIDGE)])
     assert len(short.sentences) == 1  # the second would pass the 30-word budget
+
+
+def test_an_interviews_questions_and_answers_are_context_not_summary_lines() -> None:
+    turns = (
+        "Q. Why did the council decide to close the harbour to every boat on Monday?\n"
+        "A. The sea wall broke in two places and no boat could moor there safely overnight.\n"
+    )
+    units = centrality.article_units(f"{LEAD_SENTENCE}\n{turns}{FERRY}")
+    assert [u.eligible for u in units[:3]] == [True, False, False]
+    assert all(u.eligible for u in units[3:])
+    initial = "A. Ruiz, the harbour master, said the wall would be rebuilt by the spring."
+    units = centrality.article_units(f"{LEAD_SENTENCE}\n{initial}\n{FERRY}")  # no questions: an initial, not a turn
+    assert units[1].span.text == initial and units[1].eligible

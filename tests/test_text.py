@@ -98,3 +98,14 @@ def test_abbreviations_end_sentences_only_where_the_text_shows_it(text: str, sen
     spans = split_sentences(text)
     assert [s.text for s in spans] == sentences
     assert all(text[s.start : s.end] == s.text for s in spans)
+
+
+def test_an_interview_turn_label_is_not_a_sentence_of_its_own() -> None:
+    text = (
+        "The mayor spoke about the harbour on Monday.\n"
+        "Q. Why did the council close it?\n"
+        "A. The sea wall broke in two places.\n"
+        "Q. When will it reopen?\n"
+        "A. Not before spring."
+    )
+    assert [s.text for s in split_sentences(text)] == text.split("\n")

@@ -26,6 +26,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
+from scipy.cluster.hierarchy import DisjointSet
+
 from newsbrief.facts.parse import Parsed
 from newsbrief.records import Entity, Facts, Mention, TopEntity
 
@@ -347,37 +349,30 @@ def group_across_articles(facts_list: Sequence[Facts]) -> list[list[tuple[Entity
     articles defined for the one name of the day it spells ("IGC" -> "International Grain Council"). Two entities
     with different full names never join through an acronym they share ("NSC" defined for two bodies).
     """
-    parent: dict[tuple[str, str], tuple[str, str]] = {}
-
-    def find(node: tuple[str, str]) -> tuple[str, str]:
-        while parent.setdefault(node, node) != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
-
+    names = DisjointSet()
     entries = []
     defined: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)  # (type, acronym key) -> named nodes
     for facts in facts_list:
         for entity in facts.entities:
             kind = coarse_type(entity.label)
             node = (kind, person_key(entity.name) if kind == "PER" else name_key(entity.name))
-            find(node)
+            names.add(node)
             entries.append((node, entity, facts.article_id))
             for form in {m.text for m in entity.mentions}:
                 if spells(form, entity.name):
                     defined[(kind, name_key(form))].add(node)
     kinds: dict[str, set[str]] = defaultdict(set)
-    for kind, key in parent:
+    for kind, key in names:
         kinds[key].add(kind)
-    for kind, key in sorted(parent):
-        spelled = {find(node) for node in defined.get((kind, key), ())}
+    for kind, key in sorted(names):
+        spelled = {names[node] for node in defined.get((kind, key), ())}
         if len(spelled) == 1 and " " not in key:
-            parent[find((kind, key))] = spelled.pop()
+            names.merge((kind, key), spelled.pop())
         elif longer := _longer_name(key, {kind}, kinds):
-            parent[find((kind, key))] = find((kind, longer))
+            names.merge((kind, key), (kind, longer))
     groups: dict[tuple[str, str], list[tuple[Entity, str]]] = defaultdict(list)
     for node, entity, article_id in entries:
-        groups[find(node)].append((entity, article_id))
+        groups[names[node]].append((entity, article_id))
     return list(groups.values())
 
 

@@ -32,11 +32,6 @@ log = logging.getLogger("newsbrief.ingest")
 _TITLE_CHARS = 120
 UNTITLED = "title_from_text"  # Article flag: the outlet gave no title, so its first sentence stands in
 TRUNCATED = "truncated"  # Article flag: only the first `max_article_chars` of the text were kept
-# Article flags that say where the date of an article whose own record has none came from, so a reader of brief.json
-# can weigh it: the linked page's metadata, the feed's own date (when the feed was updated), the file's mtime.
-DATE_FROM_PAGE = "date_from_page"
-DATE_FROM_FEED = "date_from_feed"
-DATE_FROM_FILE_TIME = "date_from_file_time"
 
 Result = tuple[list[Article], list[Skipped]]
 

@@ -16,13 +16,13 @@ from typing import Any
 
 import feedparser
 
-from newsbrief.ingest.build import DATE_FROM_FEED, DATE_FROM_PAGE, Result, make_article, parse_datetime, skip
+from newsbrief.ingest.build import Result, make_article, parse_datetime, skip
 from newsbrief.ingest.fetch import FetchError, Refused, Web
 from newsbrief.ingest.markup import html_to_text
 from newsbrief.ingest.options import IngestOptions
 from newsbrief.ingest.pages import Page, fetch_page
 from newsbrief.ingest.urls import host_name, is_http_url
-from newsbrief.records import Article, Skipped
+from newsbrief.records import DATE_FROM_FEED, DATE_FROM_PAGE, Article, Skipped
 from newsbrief.text import word_count
 
 log = logging.getLogger("newsbrief.ingest")

@@ -17,12 +17,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from newsbrief.ingest.build import DATE_FROM_FILE_TIME, Result, guarded, make_article, single, skip
+from newsbrief.ingest.build import Result, guarded, make_article, single, skip
 from newsbrief.ingest.feeds import feed_articles, looks_like_feed
 from newsbrief.ingest.fetch import Web
 from newsbrief.ingest.options import IngestOptions
 from newsbrief.ingest.pages import page_article
-from newsbrief.records import Article, Skipped
+from newsbrief.records import DATE_FROM_FILE_TIME, Article, Skipped
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})

@@ -37,6 +37,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
 import numpy as np
+from scipy.cluster.hierarchy import DisjointSet
 from spacy.tokens import Doc
 
 from newsbrief.embed import encode
@@ -386,19 +387,9 @@ def _same_event(a: TimelineEntry, b: TimelineEntry, similar: Callable[[str, str]
 
 def _components(count: int, linked: Callable[[int, int], bool]) -> list[list[int]]:
     """Connected components of items 0..count-1 under `linked`, each in index order, ordered by first member."""
-    parent = list(range(count))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    linked_sets = DisjointSet(range(count))
     for i in range(count):
         for j in range(i + 1, count):
-            if find(i) != find(j) and linked(i, j):
-                parent[find(j)] = find(i)
-    groups: dict[int, list[int]] = defaultdict(list)
-    for i in range(count):
-        groups[find(i)].append(i)
-    return sorted(groups.values(), key=lambda g: g[0])
+            if not linked_sets.connected(i, j) and linked(i, j):
+                linked_sets.merge(i, j)
+    return sorted((sorted(group) for group in linked_sets.subsets()), key=lambda g: g[0])

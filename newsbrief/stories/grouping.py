@@ -58,7 +58,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
-from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.cluster.hierarchy import DisjointSet, fcluster, linkage
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
@@ -337,25 +337,16 @@ def near_duplicates(
     given.
     """
     shingles = [_shingles(a.text, shingle_words) for a in articles]
-    parent = list(range(len(articles)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    versions = DisjointSet(range(len(articles)))
     for bucket in _minhash_buckets(shingles, bands):
         first = bucket[0]
         for other in bucket[1:]:
-            if root(other) != root(first) and _contained(shingles[first], shingles[other], containment):
-                parent[root(other)] = root(first)
-    groups: dict[int, list[int]] = {}
-    for i in range(len(articles)):
-        groups.setdefault(root(i), []).append(i)
+            if not versions.connected(first, other) and _contained(shingles[first], shingles[other], containment):
+                versions.merge(first, other)
     copies: dict[int, int] = {}
-    for members in groups.values():
-        if len(members) > 1:
+    for group in versions.subsets():
+        if len(group) > 1:
+            members = sorted(group)
             canonical = _canonical(members, articles, shingles)
             copies.update({m: canonical for m in members if m != canonical})
     return copies

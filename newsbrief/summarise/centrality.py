@@ -44,7 +44,7 @@ import numpy as np
 from newsbrief.embed import encode
 from newsbrief.records import Article, Span, Summary, SummarySentence
 from newsbrief.summarise import SummaryOptions, register
-from newsbrief.text import DATELINE_PATTERN, split_sentences
+from newsbrief.text import DATELINE_PATTERN, TURN_LABEL, split_sentences
 
 POSITION_DECAY = 8.0  # sentences; the weight of sentence i in the pseudo-reference is exp(-i / POSITION_DECAY)
 DEFAULT_WORDS = 50  # target summary length in words when options.words is None (CNN/DM highlights are ~55)
@@ -192,7 +192,10 @@ def article_units(text: str, short_is_content: bool = True) -> list[_Unit]:
     `short_is_content` an article of at most DEFAULT_WORDS words, or with no eligible unit, is shown whole: alone it
     has nothing better. A story of many articles has, so it asks for the strict marks (see `relax`)."""
     units = []
-    for span in split_sentences(text):
+    spans = split_sentences(text)
+    # An interview's turns ("Q. Why ...?" / "A. Because ...") answer each other, not the news: none is a summary line.
+    interview = any(span.text.startswith("Q. ") for span in spans)
+    for span in spans:
         if _BOILERPLATE.search(span.text) or _BYLINE.match(span.text):
             continue
         cut = _PREFIX.match(span.text).end()
@@ -200,7 +203,13 @@ def article_units(text: str, short_is_content: bool = True) -> list[_Unit]:
             continue  # nothing but a dateline or an editor's note
         span = Span(span.text[cut:], span.start + cut, span.end)
         words = len(span.text.split())
-        readable = words >= MIN_WORDS and not _OPENS_WITH_QUOTE.match(span.text) and not _splits_a_quote(span.text)
+        turn = interview and TURN_LABEL.match(span.text) is not None
+        readable = (
+            words >= MIN_WORDS
+            and not turn
+            and not _OPENS_WITH_QUOTE.match(span.text)
+            and not _splits_a_quote(span.text)
+        )
         dangling = bool(units) and _DANGLING_OPENER.match(span.text) is not None
         units.append(_Unit(span, tokens(span.text), words, readable and not dangling, readable and dangling))
     if short_is_content and (sum(u.words for u in units) <= DEFAULT_WORDS or not any(u.eligible for u in units)):
