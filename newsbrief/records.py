@@ -130,6 +130,7 @@ class DateFact(Span):
     iso: str | None = None
     sentence: Span | None = None
     kind: str = "DATE"  # TimeML type: DATE | TIME | DURATION | SET
+    anaphoric: bool = False  # read off another date in the text ("the next day"), not the publication date
 
 
 @dataclass

@@ -155,3 +155,17 @@ def test_quote_matching_and_dates() -> None:
         "2026-06-01",
         "1990-01-01",
     ]
+
+
+def test_a_date_read_off_another_date_is_not_a_timeline_entry() -> None:
+    """ "the next day" is only as right as the date it hangs on, which may sit in another sentence: the timeline
+    keeps the dates the text names or reads off the publication day, and leaves the anaphoric ones out."""
+    text = (
+        "The Merrow dam was closed on March 3, 2026, after engineers found a crack. "
+        "Repairs began the next day and will take a month, the council said."
+    )
+    [found] = [digest(text, "dam", "Merrow Bulletin", MORNING)]
+    by_text = {d.text: d for d in found.facts.dates}
+    assert by_text["the next day"].anaphoric and by_text["the next day"].iso == "2026-03-04"
+    assert not by_text["March 3, 2026"].anaphoric
+    assert [e.iso for e in merge_story_facts([found]).timeline] == ["2026-03-03"]

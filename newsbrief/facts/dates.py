@@ -962,5 +962,6 @@ def extract_dates(parsed: Parsed, near_days: int = NEAR_DAYS) -> list[DateFact]:
         if tense not in (FUTURE, FUTURE_IN_PAST):  # a forecast ("a charge in the fourth quarter") is not reported
             anchor.follow(timex)
         text = parsed.text[start:end]
-        facts.append(DateFact(text, start, end, iso=timex.value, sentence=parsed.sentence_at(start), kind=timex.kind))
+        sentence = parsed.sentence_at(start)
+        facts.append(DateFact(text, start, end, timex.value, sentence, timex.kind, timex.anaphoric))
     return facts

@@ -13,7 +13,8 @@ fact stays as traceable as the article facts it came from.
 - A syndicated copy (`copies`) is a source of a quote, but its figure counts only where its original lacks it, so
   a copy never makes a number look confirmed by a second outlet.
 - Timeline entries are (resolved date, sentence) pairs; two outlets' sentences with the same date are one event
-  where they say the same thing (the same SAME_MATTER test).
+  where they say the same thing (the same SAME_MATTER test). A date read off another date of the text ("the next
+  day", "that morning") is left out: it is right only if the date it hangs on was, and that one may be elsewhere.
 - Ordering rules, chosen because news is written as an inverted pyramid and repeated by outlets that find it
   central: entities by summed per-article salience, quotes and numbers by how many outlets carry them, then by how
   early in its article the fact first appears.
@@ -360,8 +361,8 @@ def story_timeline(digests: Sequence[ArticleDigest], similar: _Similarity | None
     for digest in digests:
         article = digest.article
         for fact in digest.facts.dates:
-            if fact.iso is None or fact.sentence is None or not _DAY.match(fact.iso):
-                continue
+            if fact.iso is None or fact.sentence is None or fact.anaphoric or not _DAY.match(fact.iso):
+                continue  # "the next day" hangs on another date the reader may not see: the weakest reading
             day = fact.iso[:10]
             entry = TimelineEntry(day, source_ref(article, fact), source_ref(article, fact.sentence))
             by_date[day].append(entry)
