@@ -205,11 +205,12 @@ def gather_sources(
     for source, future in futures:  # all finished: run_here waits for them
         if future.state.is_completed():
             found, lost = future.result()
+            if not found and not lost:  # an empty folder or feed: listed, so the reader knows it gave nothing
+                lost = [Skipped(source=source, reason="no article in it", url=_url_of(source))]
             articles.extend(found)
             skipped.extend(lost)
             if not found:
-                reasons = "; ".join(dict.fromkeys(s.reason for s in lost)) or "nothing in it"
-                log.warning("source %s gave no article: %s", source, reasons)
+                log.warning("source %s gave no article: %s", source, "; ".join(dict.fromkeys(s.reason for s in lost)))
         else:
             error = future.state.result(raise_on_failure=False)
             log.warning("source %s could not be read: %s", source, error)

@@ -164,9 +164,12 @@ def test_bad_inputs_are_skipped_with_reasons_and_the_brief_is_still_sent(
 
 def test_no_readable_source_fails_with_a_clear_message(prefect_harness, tmp_path) -> None:
     (tmp_path / "empty.md").write_text("")
-    result = CliRunner().invoke(app, ["run", "--sources", str(tmp_path), "--out", str(tmp_path / "out")])
+    (tmp_path / "nothing").mkdir()
+    sources = ["--sources", str(tmp_path / "empty.md"), "--sources", str(tmp_path / "nothing")]
+    result = CliRunner().invoke(app, ["run", *sources, "--out", str(tmp_path / "out")])
     assert result.exit_code == 1
     assert "no article could be read" in result.output
+    assert f"{tmp_path / 'nothing'}: no article in it" in " ".join(result.output.split())  # the empty one is named
     assert not (tmp_path / "out").exists()
 
 
