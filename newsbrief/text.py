@@ -43,11 +43,13 @@ _PARAGRAPH = re.compile(r"\n\s*\n|\n(?=\s*[-*\u2022]\s)|\n")
 _WORD = re.compile(r"[A-Za-z\u00C0-\u024F]+")
 _SPACES = re.compile(r"\s*")
 # A wire dateline at the front of a span: "Kathmandu, Nepal (CNN) --", "(AP) -", and, with a dash,
-# "LINDMOOR, Nov 26 (Northern Wire) -" (place in capitals). The named groups hold the agency. AP's wire copy writes
+# "LINDMOOR, Nov 26 (Northern Wire) -" (place in capitals), and a place in capitals with a dash alone ("CAIRO —",
+# "WASHINGTON _", "PORTLAND, Maine --"). The named groups hold the agency. AP's wire copy writes
 # its dash as an underscore ("TRIPOLI, Libya (AP) _"), which would otherwise be left opening the sentence.
 DATELINE_PATTERN = r"""
     (?:[A-Z][\w\ .,'-]{0,40}?\s*)?\((?P<wire>CNN|AP|Reuters|AFP)\)\s*(?:--|[-—–_])?
   | [A-Z][A-Z\ .'-]{1,30}(?:,\s*[A-Z][a-z]{2,4}\.?\s+\d{1,2})?\s*\((?P<agency>[A-Z][\w\ .&'-]{1,29})\)\s*(?:--|[-—–_])
+  | [A-Z][A-Z.'-]+(?:\ [A-Z][A-Z.'-]+){0,3}(?:,\ [A-Z][\w.]+(?:\ [A-Z][\w.]+)?)?\ (?:--|[—–_])(?=\ )
 """
 _DATELINE = re.compile(r"^(?:" + DATELINE_PATTERN + r")", re.VERBOSE)
 
@@ -187,7 +189,7 @@ def word_count(text: str) -> int:
 def dateline_agency(text: str) -> tuple[int, int] | None:
     """(start, end) of the news agency named in a dateline that opens `text` ("(Reuters)", "(Northern Wire)")."""
     match = _DATELINE.match(text)
-    if match is None:
+    if match is None or not (match.group("wire") or match.group("agency")):
         return None
     group = "wire" if match.group("wire") else "agency"
     return match.start(group), match.end(group)

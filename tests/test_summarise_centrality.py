@@ -85,6 +85,11 @@ def test_boilerplate_units_are_dropped_and_datelines_trimmed() -> None:
         ("(CNN)Rescuers pulled a man from the rubble after four days.", "Rescuers pulled"),
         ("The mayor (Labour) - who took office in May - promised an inquiry.", "The mayor (Labour)"),
         ("Copyright lawyers said the ruling would be appealed.", "Copyright lawyers"),
+        ("LINDMOOR \u2014 Gunmen opened fire on a ferry at the quay.", "Gunmen opened"),
+        ("NEW LINDMOOR, Wendshire -- Authorities widened the evacuation zone.", "Authorities widened"),
+        ("LINDMOOR _ The harbour reopened on Friday after the storm.", "The harbour reopened"),
+        ("NATO-led crews \u2014 some from Lindmoor \u2014 cleared the quay.", "NATO-led crews"),
+        ("Lindmoor \u2014 a port of 9,000 people \u2014 was cut off.", "Lindmoor \u2014 a port"),
     ],
 )
 def test_datelines_are_cut_and_ordinary_openings_kept(sentence: str, kept: str) -> None:
@@ -349,3 +354,31 @@ def test_an_interviews_questions_and_answers_are_context_not_summary_lines() -> 
     initial = "A. Ruiz, the harbour master, said the wall would be rebuilt by the spring."
     units = centrality.article_units(f"{LEAD_SENTENCE}\n{initial}\n{FERRY}")  # no questions: an initial, not a turn
     assert units[1].span.text == initial and units[1].eligible
+
+
+def test_a_sentence_inside_a_quotation_of_several_sentences_is_not_shown_as_fact() -> None:
+    """The middle of ``A. B. C,'' said X carries no quote mark of its own, yet it is X's words, not the report's."""
+    quote = (
+        "``Nobody is buying boats any more. People are living on what the ferry brings. We wait for spring,'' said "
+        "Ana Ruiz, who runs the harbour shop."
+    )
+    units = centrality.article_units(f"{LEAD_SENTENCE}\n{quote}\n{FERRY}")
+    middle = next(u for u in units if u.span.text.startswith("People are living"))
+    assert not middle.eligible and not middle.follows
+    assert units[0].eligible and all(u.eligible for u in units if u.span.text in FERRY)
+
+
+def test_a_stray_quote_mark_does_not_turn_the_rest_of_the_article_into_a_quotation() -> None:
+    stray = "The harbour master called the storm ``the worst in memory and left."
+    units = centrality.article_units(f"{LEAD_SENTENCE} {stray} The council said repairs would take a month. {FERRY}")
+    assert [u.eligible for u in units if u.span.text in FERRY] == [True] * sum(u.span.text in FERRY for u in units)
+    closing = "The council said the wall would hold.'' Boats moved to the outer quay after the warning on Monday."
+    units = centrality.article_units(f"{LEAD_SENTENCE} {closing} {FERRY}")
+    assert all(u.eligible for u in units if u.span.text in FERRY)
+
+
+@pytest.mark.parametrize("label", ["1977:", "Oct. 9, 1998:", "March 3:", "2026 :"])
+def test_a_chronology_entry_is_not_a_sentence_that_stands_alone(label: str) -> None:
+    entry = f"{label} Elected to the harbour board and named its chair in the same week."
+    units = centrality.article_units(f"{LEAD_SENTENCE} {entry} {FERRY}")
+    assert units[1].span.text == entry and not units[1].eligible

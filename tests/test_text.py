@@ -61,6 +61,7 @@ def test_content_hash_ignores_spacing_and_case() -> None:
         ("(AP) - Police said.", "AP"),
         ("The council (which met late) - said nothing.", None),
         ("Floods hit Lindmoor (Northern Wire reported).", None),
+        ("LINDMOOR \u2014 Authorities widened evacuations.", None),  # a dateline naming no agency
     ],
 )
 def test_dateline_agency(text: str, agency: str | None) -> None:

@@ -35,6 +35,7 @@ Which data each decision saw (CNN/DM dev, 125 articles; `bench/summarize_cv.py`,
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -91,6 +92,12 @@ _DANGLING_OPENER = re.compile(
     r"|^(?:[^\s,;:]+\s+){0,5}[^\s,;:]+,\s+(?:he|she|it|they|this|that|these|those)(?=[\s'\u2019])",
     re.IGNORECASE,
 )
+# A chronology's entry opens with its date and a colon ("1977: Elected to parliament ...", "Oct. 9, 1998: Named
+# foreign minister"): a list line whose subject is in the list's heading, not a sentence that stands alone.
+_CHRONOLOGY_ENTRY = re.compile(
+    r"^(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+)?\d{4}\s*:\s|^[A-Z][a-z]{2,8}\.?\s+\d{1,2}\s*:\s"
+)
+_QUOTE_MARK = re.compile(r"``|''|[\"\u201c\u201d]")
 _OPENS_WITH_QUOTE = re.compile(r"^[\"'`\u201c\u2018]")
 
 
@@ -195,7 +202,7 @@ def article_units(text: str, short_is_content: bool = True) -> list[_Unit]:
     spans = split_sentences(text)
     # An interview's turns ("Q. Why ...?" / "A. Because ...") answer each other, not the news: none is a summary line.
     interview = any(span.text.startswith("Q. ") for span in spans)
-    for span in spans:
+    for span, inside in zip(spans, _inside_quotations(text, spans), strict=True):
         if _BOILERPLATE.search(span.text) or _BYLINE.match(span.text):
             continue
         cut = _PREFIX.match(span.text).end()
@@ -207,8 +214,10 @@ def article_units(text: str, short_is_content: bool = True) -> list[_Unit]:
         readable = (
             words >= MIN_WORDS
             and not turn
+            and not inside
             and not _OPENS_WITH_QUOTE.match(span.text)
             and not _splits_a_quote(span.text)
+            and not _CHRONOLOGY_ENTRY.match(span.text)
         )
         dangling = bool(units) and _DANGLING_OPENER.match(span.text) is not None
         units.append(_Unit(span, tokens(span.text), words, readable and not dangling, readable and dangling))
@@ -221,6 +230,36 @@ def relax(units: Sequence[_Unit]) -> None:
     """Make every unit eligible: a brief article is all content, and something beats nothing."""
     for unit in units:
         unit.eligible, unit.follows = True, False
+
+
+def _inside_quotations(text: str, spans: Sequence[Span]) -> list[bool]:
+    """For each span, whether it sits inside a quotation that an earlier sentence opened and a later mark closes:
+    the middle of ``A. B. C,'' said X is X's words, though it carries no mark of its own. Marks are read by direction
+    (`` and \u201c open, '' and \u201d close; a straight " opens after a space or a bracket), and only the nearest
+    mark on each side counts, within one paragraph, so a stray or unclosed mark upsets nothing beyond itself."""
+    marks = [(m.start(), _opens(text, m)) for m in _QUOTE_MARK.finditer(text)]
+    starts = [position for position, _ in marks]
+    inside = []
+    for span in spans:
+        after = bisect.bisect_left(starts, span.start)
+        before = marks[after - 1] if after else None
+        inside.append(
+            before is not None
+            and before[1]
+            and after < len(marks)
+            and not marks[after][1]
+            and "\n" not in text[before[0] : span.start]
+        )
+    return inside
+
+
+def _opens(text: str, mark: re.Match[str]) -> bool:
+    found = mark.group()
+    if found in ("``", "\u201c"):
+        return True
+    if found in ("''", "\u201d"):
+        return False
+    return mark.start() == 0 or text[mark.start() - 1] in " \t\n(["
 
 
 def _splits_a_quote(text: str) -> bool:
