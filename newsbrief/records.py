@@ -26,6 +26,7 @@ def to_jsonable(value: Any) -> Any:
     return value
 
 
+UNTITLED = "title_from_text"  # Article flag: the outlet gave no title, so its first sentence stands in
 # Article flags that say where the date of an article whose own record has none came from, so a reader of brief.json
 # can weigh it: the linked page's metadata, the feed's own date (when the feed was updated), the file's mtime.
 DATE_FROM_PAGE = "date_from_page"

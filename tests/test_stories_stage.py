@@ -8,8 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from newsbrief.brief import digest_articles
-from newsbrief.ingest.build import UNTITLED
-from newsbrief.records import Article, ArticleDigest
+from newsbrief.records import UNTITLED, Article, ArticleDigest
 from newsbrief.stories import build_stories, story_id
 from newsbrief.summarise import SummaryOptions
 

@@ -17,7 +17,7 @@ from dateutil import parser as dateparser
 
 from newsbrief.ingest.fetch import FetchError
 from newsbrief.ingest.urls import host_name, url_id
-from newsbrief.records import Article, Skipped
+from newsbrief.records import UNTITLED, Article, Skipped
 from newsbrief.text import (
     content_hash,
     guess_language,
@@ -30,7 +30,6 @@ from newsbrief.text import (
 log = logging.getLogger("newsbrief.ingest")
 
 _TITLE_CHARS = 120
-UNTITLED = "title_from_text"  # Article flag: the outlet gave no title, so its first sentence stands in
 TRUNCATED = "truncated"  # Article flag: only the first `max_article_chars` of the text were kept
 
 Result = tuple[list[Article], list[Skipped]]

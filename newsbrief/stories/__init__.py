@@ -14,8 +14,7 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from newsbrief.embed import encode
-from newsbrief.ingest.build import UNTITLED
-from newsbrief.records import ArticleDigest, Story, SummarySentence
+from newsbrief.records import UNTITLED, ArticleDigest, Story, SummarySentence
 from newsbrief.stories.facts import merge_story_facts
 from newsbrief.stories.grouping import GroupingOptions, PreparedDay
 from newsbrief.stories.rank import Watchlist, rank_stories, watch_matches

@@ -64,7 +64,7 @@ from scipy.sparse.csgraph import connected_components
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 from newsbrief.embed import encode
-from newsbrief.records import Article
+from newsbrief.records import DATE_FROM_FILE_TIME, UNTITLED, Article
 
 _WORD = re.compile(r"\w+")
 _CALENDAR = frozenset(
@@ -331,10 +331,11 @@ def near_duplicates(
     each bucket, so the cost stays linear even for thousands of identical copies. Versions chain transitively.
 
     The canonical version: among copies with the same text (containment >= 0.95 both ways: syndication) the
-    earliest published, as the first to print it is the original; among versions that differ (an update: sentences
-    changed or added) the fullest (an added paragraph is news; a syndicated copy is often trimmed), and of those
-    about as full (within 10% of the fullest) the latest, as an update supersedes what it corrects; then the first
-    given.
+    earliest published, as the first to print it is the original (a date guessed from a file's time counts as
+    unknown), then one that carries its own title (an extract without one lost the outlet's headline); among versions
+    that differ (an update: sentences changed or added) the fullest (an added paragraph is news; a syndicated copy is
+    often trimmed), and of those about as full (within 10% of the fullest) the latest, as an update supersedes what
+    it corrects; then the first given.
     """
     shingles = [_shingles(a.text, shingle_words) for a in articles]
     versions = DisjointSet(range(len(articles)))
@@ -387,6 +388,16 @@ def _canonical(members: list[int], articles: Sequence[Article], shingles: Sequen
     same_text = all(
         len(shingles[m] & shingles[fullest]) >= 0.95 * max(len(shingles[m]), len(shingles[fullest])) for m in full
     )
-    if same_text:  # unknown dates count as late: a dated copy shows when the text first appeared
-        return min(full, key=lambda m: (_days(articles[m].published) if articles[m].published else np.inf, m))
-    return max(full, key=lambda m: (_days(articles[m].published) if articles[m].published else -np.inf, -m))
+    days = {m: _days(_known_date(articles[m])) for m in full}  # NaN when unknown
+    if same_text:  # the first dated copy (unknown dates count as late), then one with the outlet's own title
+        return min(full, key=lambda m: (np.nan_to_num(days[m], nan=np.inf), not _titled(articles[m]), m))
+    return max(full, key=lambda m: (np.nan_to_num(days[m], nan=-np.inf), -m))
+
+
+def _known_date(article: Article) -> datetime | None:
+    """The article's date unless ingest guessed it from a file's modification time (a copy or checkout resets it)."""
+    return None if DATE_FROM_FILE_TIME in article.flags else article.published
+
+
+def _titled(article: Article) -> bool:
+    return bool(article.title) and UNTITLED not in article.flags
