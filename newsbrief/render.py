@@ -8,7 +8,7 @@ and keep the others. HTML is autoescaped: article text is untrusted and must nev
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -19,7 +19,7 @@ import css_inline
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from newsbrief.records import Brief, Reading, Story, StoryNumber, TimelineEntry, to_jsonable
+from newsbrief.records import Brief, Reading, Story, StoryNumber, SummarySentence, TimelineEntry, to_jsonable
 from newsbrief.stories.rank import highlight_pattern
 
 BUNDLED_TEMPLATES = "newsbrief.templates"  # package data, read through the import system (see pyproject.toml)
@@ -50,7 +50,25 @@ def environment(user_templates: Path | None = None) -> Environment:
     env.filters["timeline_parts"] = timeline_parts
     env.filters["day_label"] = lambda iso: date.fromisoformat(iso).strftime("%a %-d %b %Y")
     env.filters["short_time"] = lambda value: value.strftime("%-d %b %H:%M") if value else "undated"
+    env.filters["counted"] = counted
+    env.filters["body_sentences"] = body_sentences
+    env.filters["outlets_label"] = outlets_label
     return env
+
+
+def body_sentences(story: Story) -> list[SummarySentence]:
+    """The story summary less the sentence that is already its headline (an untitled story's): read once, not twice."""
+    return [s for s in story.summary if s.text != story.headline]
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """ "1 article", "2 articles", "1 story", "3 stories": a count a reader reads as English."""
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"
+
+
+def outlets_label(outlets: Sequence[str]) -> str:
+    """Who reported a story, for one line: the outlets' names when one or two ("Reuters, AP"), else how many."""
+    return ", ".join(outlets) if len(outlets) <= 2 else counted(len(outlets), "outlet")
 
 
 def timeline_parts(story: Story) -> list[tuple[str, list[TimelineEntry]]]:

@@ -85,7 +85,7 @@ def test_markdown_neutralises_markup() -> None:
     assert "\\[vote\\](javascript" in md  # escaped brackets: no live link
     assert "<javascript" not in md
     assert "# Daily brief — 2026-11-28" in md
-    assert "1 articles · 1 stories · 1 outlets · 1 skipped" in md
+    assert "1 article · 1 story · 1 outlet · 1 skipped" in md
 
 
 def test_safe_url() -> None:
