@@ -5,11 +5,14 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime, timedelta, timezone
 
+import pytest
+
 from newsbrief.ingest import dedupe
 from newsbrief.ingest.build import parse_datetime
 from newsbrief.ingest.feeds import looks_like_feed
 from newsbrief.ingest.files import split_front_matter
 from newsbrief.ingest.markup import html_to_text
+from newsbrief.ingest.pages import without_credit
 from newsbrief.ingest.urls import is_http_url, normalise_url, url_id
 from newsbrief.records import Article
 
@@ -94,3 +97,24 @@ def test_dedupe_prefers_full_text_over_a_snippet() -> None:
     assert [(s.title, s.reason) for s in skipped] == [
         ("Pier closed", "duplicate of 'Pier closed after divers find cracks' (same URL)")
     ]
+
+
+@pytest.mark.parametrize(
+    ("title", "credits", "expected"),
+    [
+        ("Harbour closes after storm | Ada Price", ["Ada Price", "The Lindmoor Post"], "Harbour closes after storm"),
+        (
+            "Harbour closes - The Lindmoor Post | Ada Price",
+            ["Ada Price; ADA PRICE", "The Lindmoor Post"],
+            "Harbour closes",
+        ),
+        ("Harbour closes \u2013 a timeline", ["Ada Price", "The Lindmoor Post"], "Harbour closes \u2013 a timeline"),
+        ("Storm: what we know | Explainer", ["Ada Price"], "Storm: what we know | Explainer"),
+        ("The Lindmoor Post", ["The Lindmoor Post"], "The Lindmoor Post"),
+        (None, ["Ada Price"], None),
+    ],
+)
+def test_a_page_titles_trailing_author_or_site_name_is_not_the_headline(
+    title: str | None, credits: list[str], expected: str | None
+) -> None:
+    assert without_credit(title, credits) == expected

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,6 +18,8 @@ from newsbrief.text import guess_language, word_count
 
 # htmldate keeps the time and zone when the page gives them (most news pages do in their meta tags).
 _DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
+# The last " | ..." (or " - ", " – ", " — ", " · ") part of a page title: where pages put their author or site name.
+_CREDIT_SUFFIX = re.compile(r"\s+[|\-\u2013\u2014\u00b7]\s+([^|\u2013\u2014\u00b7]+?)\s*$")
 
 
 @dataclass
@@ -55,13 +59,22 @@ def extract_page(markup: bytes | str, url: str | None = None) -> Page | None:
         lines = lines[1:]  # the headline is kept as the title, not as the first paragraph
     return Page(
         text="\n\n".join(lines),
-        title=document.title,
+        title=without_credit(document.title, [document.author, document.sitename]),
         author=document.author,
         published=document.date,
         sitename=document.sitename,
         language=document.language,
         url=document.url,
     )
+
+
+def without_credit(title: str | None, credits: Sequence[str | None]) -> str | None:
+    """The title less a trailing " | Ada Price" or " - The Post" that repeats the page's own author or site name:
+    the outlet's headline, not the page's label. A title that is nothing but a credit is kept as it is."""
+    names = {n.strip().casefold() for credit in credits if credit for n in re.split(r"[;,]", credit) if n.strip()}
+    while title and (match := _CREDIT_SUFFIX.search(title)) and match.group(1).strip().casefold() in names:
+        title = title[: match.start()].rstrip()
+    return title
 
 
 def page_article(
