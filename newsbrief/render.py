@@ -52,8 +52,16 @@ def environment(user_templates: Path | None = None) -> Environment:
     env.filters["short_time"] = lambda value: value.strftime("%-d %b %H:%M") if value else "undated"
     env.filters["counted"] = counted
     env.filters["body_sentences"] = body_sentences
+    env.filters["headline_url"] = headline_url
     env.filters["outlets_label"] = outlets_label
     return env
+
+
+def headline_url(story: Story) -> str:
+    """The safe link of the article the headline came from ('' when it has none): where a reader goes to read on
+    about a story the budget lists by headline only."""
+    url = next((d.article.url for d in story.articles if d.article.id == story.headline_article_id), None)
+    return safe_url(url)
 
 
 def body_sentences(story: Story) -> list[SummarySentence]:

@@ -113,3 +113,21 @@ def test_user_templates_override_bundled_ones(tmp_path) -> None:
     rendered = render_all(make_brief(), tmp_path)
     assert rendered["brief.md"] == "Custom brief for 2026-11-28\n"
     assert "<!DOCTYPE html>" in rendered["brief.html"]  # not overridden: the bundled one
+
+
+def test_a_story_beyond_the_budget_links_its_headline_to_the_article_it_came_from() -> None:
+    for url, linked in [("https://harbour.example/bridge", True), ("javascript:alert(1)", False)]:
+        brief = make_brief(url=url)
+        [story] = brief.stories
+        story.in_full, story.headline_article_id = False, "a1"
+        markdown, html = render_markdown(brief), render_html(brief)
+        assert "## More stories (1)" in markdown
+        assert ("](<https://harbour.example/bridge>) — Harbour" in markdown) is linked
+        assert ('<a href="https://harbour.example/bridge">Bridge' in html) is linked
+        assert "javascript" not in markdown.split("## More stories")[1] and 'href="javascript' not in html
+
+
+def test_at_a_glance_names_the_outlet_as_text() -> None:
+    markdown = render_markdown(make_brief())
+    glance = markdown.split("## At a glance")[1].split("##")[0]
+    assert "— Harbour \\<b\\>Times\\</b\\>" in glance and "1 outlet" not in glance
