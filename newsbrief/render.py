@@ -8,6 +8,8 @@ and keep the others. HTML is autoescaped: article text is untrusted and must nev
 from __future__ import annotations
 
 import json
+import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -19,9 +21,19 @@ import css_inline
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from newsbrief.records import Brief, Reading, Story, StoryNumber, SummarySentence, TimelineEntry, to_jsonable
+from newsbrief.records import (
+    Brief,
+    Reading,
+    Skipped,
+    Story,
+    StoryNumber,
+    SummarySentence,
+    TimelineEntry,
+    to_jsonable,
+)
 from newsbrief.stories.rank import highlight_pattern
 
+_REASON_PARTICULARS = re.compile(r"\s*[(:]")  # where a skip reason's particulars start: "(German)", ": [Errno -2]"
 BUNDLED_TEMPLATES = "newsbrief.templates"  # package data, read through the import system (see pyproject.toml)
 MAIL_HTML_BYTES = 100_000  # Gmail clips a mail's HTML past about 102 KB ("[Message clipped]"): the part stays below
 ONE_LINE_WORDS = 40  # the compact mail shows a story's first summary sentence when it is no longer than this
@@ -53,6 +65,7 @@ def environment(user_templates: Path | None = None) -> Environment:
     env.filters["counted"] = counted
     env.filters["body_sentences"] = body_sentences
     env.filters["headline_url"] = headline_url
+    env.filters["skip_tally"] = skip_tally
     env.filters["outlets_label"] = outlets_label
     return env
 
@@ -67,6 +80,13 @@ def headline_url(story: Story) -> str:
 def body_sentences(story: Story) -> list[SummarySentence]:
     """The story summary less the sentence that is already its headline (an untitled story's): read once, not twice."""
     return [s for s in story.summary if s.text != story.headline]
+
+
+def skip_tally(skipped: Sequence[Skipped]) -> list[tuple[str, int]]:
+    """How many inputs were skipped for each kind of reason, most first: a reason's words before its particulars
+    ("not English (German)" and "not English (Portuguese)" are one kind), for a reader facing a long list."""
+    kinds = Counter(_REASON_PARTICULARS.split(s.reason, maxsplit=1)[0].strip() for s in skipped)
+    return kinds.most_common()
 
 
 def counted(count: int, noun: str, plural: str | None = None) -> str:

@@ -131,3 +131,14 @@ def test_at_a_glance_names_the_outlet_as_text() -> None:
     markdown = render_markdown(make_brief())
     glance = markdown.split("## At a glance")[1].split("##")[0]
     assert "— Harbour \\<b\\>Times\\</b\\>" in glance and "1 outlet" not in glance
+
+
+def test_a_long_skipped_list_opens_with_a_tally_by_reason() -> None:
+    brief = make_brief()
+    brief.skipped = [Skipped(f"feed-{n}", "not English (German)") for n in range(8)]
+    brief.skipped += [Skipped(f"page-{n}", f"page could not be fetched: network error {n}") for n in range(5)]
+    markdown, html = render_markdown(brief), render_html(brief)
+    assert "_By reason: not English 8 · page could not be fetched 5_" in markdown
+    assert "By reason: not English&nbsp;8 · page could not be fetched&nbsp;5" in html
+    brief.skipped = brief.skipped[:3]
+    assert "By reason" not in render_markdown(brief)  # a short list speaks for itself
