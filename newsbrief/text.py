@@ -12,9 +12,11 @@ held-out sentence is longer (`bench/limits.py calibrate`).
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
@@ -39,6 +41,10 @@ _NOT_A_NAME = frozenset(
 )
 # "Q." or "A." opening a paragraph labels an interview transcript's turn: the label is not a sentence of its own.
 TURN_LABEL = re.compile(r"[QA]\.")
+# Double quote marks of every style news uses: straight and curly, guillemets, German low marks, and wire copy's
+# ``...'' (two backticks, two apostrophes).
+QUOTE_MARK = re.compile(r"``|''|[\"\u201c\u201d\u00ab\u00bb\u201e]")
+_OPENING_QUOTE = re.compile(r"\s*(?:``|[\"'`\u201c\u201d\u2018\u00ab\u00bb\u201e])")
 _PARAGRAPH = re.compile(r"\n\s*\n|\n(?=\s*[-*\u2022]\s)|\n")
 _WORD = re.compile(r"[A-Za-z\u00C0-\u024F]+")
 _SPACES = re.compile(r"\s*")
@@ -125,6 +131,47 @@ def split_sentences(text: str) -> list[Span]:
         _add_span(text, start, para_end, spans)
         para_start = next_start
     return spans
+
+
+def opens_with_quote(text: str) -> bool:
+    """Whether `text` opens with a quote mark: a quotation, or a piece of one, not the report's own words."""
+    return _OPENING_QUOTE.match(text) is not None
+
+
+def odd_quote_marks(text: str) -> bool:
+    """An odd number of double quote marks: a quotation runs on across `text`, which is a piece of it."""
+    return len(QUOTE_MARK.findall(text)) % 2 == 1
+
+
+def inside_quotations(text: str, spans: Sequence[Span]) -> list[bool]:
+    """For each span of `text`, whether it sits inside a quotation that an earlier sentence opened and a later mark
+    closes: the middle of ``A. B. C,'' said X is X's words, though it carries no mark of its own. Marks are read by
+    direction (``, \u201c, \u00ab and \u201e open; '', \u201d and \u00bb close; a straight " opens after a space or
+    a bracket), and only the nearest mark on each side counts, within one paragraph, so a stray or unclosed mark
+    upsets nothing beyond itself."""
+    marks = [(m.start(), _opens(text, m)) for m in QUOTE_MARK.finditer(text)]
+    starts = [position for position, _ in marks]
+    inside = []
+    for span in spans:
+        after = bisect.bisect_left(starts, span.start)
+        before = marks[after - 1] if after else None
+        inside.append(
+            before is not None
+            and before[1]
+            and after < len(marks)
+            and not marks[after][1]
+            and "\n" not in text[before[0] : span.start]
+        )
+    return inside
+
+
+def _opens(text: str, mark: re.Match[str]) -> bool:
+    found = mark.group()
+    if found in ("``", "\u201c", "\u00ab", "\u201e"):
+        return True
+    if found in ("''", "\u201d", "\u00bb"):
+        return False
+    return mark.start() == 0 or text[mark.start() - 1] in " \t\n(["
 
 
 def _paragraph_bounds(text: str) -> list[tuple[int, int]]:

@@ -21,7 +21,7 @@ from newsbrief.records import (
     SummarySentence,
 )
 from newsbrief.render import MORE_HEADLINES, render_all, render_html, render_markdown, word_total
-from newsbrief.stories.rank import Watchlist, rank_stories, watch_matches
+from newsbrief.stories.rank import Watchlist, casualties, rank_stories, watch_matches
 
 CUTOFF = datetime(2026, 11, 28, tzinfo=UTC)
 FILLER = (
@@ -169,3 +169,39 @@ def test_summary_sentences_carry_source_markers_and_link_to_the_sentence() -> No
     html = render_html(brief)
     assert 'href="https://courier.example/one-1#:~:text=Officials%20in%20the%20district' in html
     assert "characters 0–" in html and "<details>" in html
+
+
+def told(story_id: str, text: str) -> Story:
+    """A one-outlet story that opens with `text` (its lead), with facts extracted and merged as the stories stage
+    does."""
+    from newsbrief.facts import extract_facts
+    from newsbrief.stories.facts import merge_story_facts
+
+    told_story = story(story_id, ["Wire"], story_id.title(), f"{text} {FILLER}")
+    for d in told_story.articles:
+        d.facts = extract_facts([d.article])[0]
+    told_story.facts = merge_story_facts(told_story.articles)
+    return told_story
+
+
+@pytest.mark.parametrize(
+    ("text", "toll"),
+    [
+        ("Gunmen stormed the Orrin museum on Tuesday, and at least 19 were killed, police said.", 19),
+        ("An ambush near Kindu killed 40 government soldiers on Tuesday, the army said.", 40),
+        ("The quake brought the number of dead to 4,800 on Tuesday.", 4800),
+        ("Rescuers watched 140 pilot whales beaching and dying on the Merrow shore on Tuesday.", 0),
+        ("Raids by refugees have wiped out half a million head of cattle in the valley, farmers said.", 0),
+        ("Wounded veterans of the 1948 Mideast war gathered in Orrin on Tuesday.", 0),
+    ],
+)
+def test_a_casualty_figure_counts_people(text: str, toll: float) -> None:
+    """Only a count of people near a harm word is a toll: not animals, not a measure, not a year."""
+    assert casualties(told("told", text)) == toll
+
+
+def test_people_killed_outrank_animals_dying() -> None:
+    museum = told("museum", "Gunmen stormed the Orrin museum on Tuesday, and at least 19 were killed, police said.")
+    whales = told("whales", "Rescuers watched 140 pilot whales beaching and dying on the Merrow shore on Tuesday.")
+    assert [s.id for s in rank_stories([whales, museum], CUTOFF)] == ["museum", "whales"]
+    assert whales.reasons["casualties"] == 0 < museum.reasons["casualties"]

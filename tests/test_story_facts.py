@@ -14,6 +14,7 @@ from newsbrief.stories.facts import (
     AGREED,
     CHANGED,
     CONFLICT,
+    DIFFER,
     is_informative,
     iso_start,
     merge_story_facts,
@@ -169,3 +170,85 @@ def test_a_date_read_off_another_date_is_not_a_timeline_entry() -> None:
     assert by_text["the next day"].anaphoric and by_text["the next day"].iso == "2026-03-04"
     assert not by_text["March 3, 2026"].anaphoric
     assert [e.iso for e in merge_story_facts([found]).timeline] == ["2026-03-03"]
+
+
+def test_a_bare_count_that_a_harm_word_is_about_counts_that_word() -> None:
+    """ "at least 19 were killed" names no noun, yet it is the toll: the harm word is what it counts."""
+    text = (
+        "Gunmen stormed the Orrin museum on Tuesday, and at least 19 were killed, police said. "
+        "The storm's death toll in the valley rose to 357. Rescuers watched 140 pilot whales dying on the shore."
+    )
+    facts = extract_facts([Article("h", None, "Wire", "t", text)])[0]
+    assert {n.text: n.counts for n in facts.numbers} == {
+        "at least 19": "killed",
+        "357": "death toll",
+        "140": "pilot whales",
+    }
+
+
+def toll_story(sentences: list[str], sources: list[str], hours: list[int]) -> StoryFacts:
+    digests = [
+        digest(text, f"a{n}", source, MORNING.replace(hour=hour))
+        for n, (text, source, hour) in enumerate(zip(sentences, sources, hours, strict=True))
+    ]
+    return merge_story_facts(digests)
+
+
+TOLLS = [
+    "Floods have killed 194 people in {0}, officials said on Tuesday.",
+    "In {0}, 140 people died in the floods, officials said on Tuesday.",
+    "At least 231 people have died in the floods in {0}, officials said on Tuesday.",
+]
+
+
+def test_figures_given_for_different_places_are_different_quantities() -> None:
+    places = ["Guatemala", "El Salvador", "Honduras"]
+    apart = toll_story([t.format(p) for t, p in zip(TOLLS, places, strict=True)], ["A", "B", "C"], [8, 8, 8])
+    people = [n for n in apart.numbers if n.counts == "people"]
+    assert sorted(len(n.readings) for n in people) == [1, 1, 1] and {n.status for n in people} == {AGREED}
+    together = toll_story([t.format("Honduras") for t in TOLLS], ["A", "B", "C"], [8, 8, 8])
+    [toll] = [n for n in together.numbers if n.counts == "people"]  # the same place: one disputed toll
+    assert toll.status == CONFLICT and len(toll.readings) == 3
+
+
+def test_one_outlets_differing_reports_are_not_outlets_disagreeing() -> None:
+    texts = [t.format("Honduras") for t in TOLLS[:2]]
+    [same_outlet] = [n for n in toll_story(texts, ["A", "A"], [8, 9]).numbers if n.counts == "people"]
+    assert same_outlet.status == DIFFER
+    [later] = [n for n in toll_story(texts, ["A", "A"], [8, 20]).numbers if n.counts == "people"]
+    assert later.status == CHANGED
+
+
+def test_a_figure_restated_in_other_units_is_no_quantity_of_its_own() -> None:
+    facts = toll_story(
+        ["Winds of 180 mph (290 kph) battered the Orrin coast on Tuesday.",
+         "The storm was moving west at 8 mph (12 kph) on Tuesday.",
+         "The storm hit Orrin with 120-mph (205-kph) winds on Tuesday."],
+        ["A", "B", "C"], [8, 8, 8],
+    )  # fmt: skip
+    assert not [r.text for n in facts.numbers for r in n.readings if r.text in ("290", "12", "205")]
+
+
+@pytest.mark.parametrize(("text", "shown"), [("1948", False), ("2026", False), ("1,948", True), ("12,000", True)])
+def test_a_year_is_not_a_figure(text: str, shown: bool) -> None:
+    value = float(text.replace(",", ""))
+    assert is_informative(NumberFact(text, 0, len(text), kind="CARDINAL", value=value)) is shown
+
+
+def test_quotes_posts_and_chronology_lines_are_not_timeline_events() -> None:
+    """Wire copy writes quotes ``so''; a quote can run over several sentences, or hold the date inside it."""
+    text = (
+        "The council reopened the Merrow dam on Tuesday, officials said.\n\n"
+        "``We closed the dam on March 3, 2026, and we were right to,'' the mayor said.\n\n"
+        "The mayor told reporters, ``Crews worked all night. We reopened the bridge on Monday.''\n\n"
+        "An engineer said that ``on March 2, 2026, we saw the crack'' in the wall.\n\n"
+        "Crews cleared the road on Sunday pic.twitter.com/x1Yz2\n\n"
+        "March 4, 2026: The council closes the Merrow bridge."
+    )
+    [found] = [digest(text, "dam", "Merrow Bulletin", MORNING)]
+    entries = merge_story_facts([found]).timeline
+    assert [(e.iso, e.sentence.text) for e in entries] == [
+        ("2026-03-10", "The council reopened the Merrow dam on Tuesday, officials said.")
+    ]
+    dates = {d.iso for d in found.facts.dates}
+    assert dates >= {"2026-03-02", "2026-03-03", "2026-03-04", "2026-03-08", "2026-03-09"}

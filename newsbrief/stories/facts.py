@@ -8,13 +8,19 @@ fact stays as traceable as the article facts it came from.
 - Numbers are grouped by kind and by the lemma of what they count (the counted noun's head; for a quantity with
   no counted noun, its unit word). Readings with equal values are one figure; different figures of the same group
   are the same quantity only where their sentences say the same thing (MiniLM cosine >= SAME_MATTER), since one
-  story counts many things in "people" (evacuated, rescued, sheltered). A group whose outlets publish disjoint
-  figures within SAME_TIME of each other is a `conflict`; different figures further apart in time are `changed`.
+  story counts many things in "people" (evacuated, rescued, sheltered), and do not give them for different places
+  or bodies (one storm's tolls in three countries; House members and senators). A figure restated in other units
+  in parentheses ("180 mph (290 kph)") and a year taken for a count ("the 1948 war") are not figures. A group whose
+  different outlets publish disjoint figures within SAME_TIME of each other is a `conflict` (one outlet's updates
+  are not outlets disagreeing); different figures further apart in time are `changed`.
 - A syndicated copy (`copies`) is a source of a quote, but its figure counts only where its original lacks it, so
   a copy never makes a number look confirmed by a second outlet.
 - Timeline entries are (resolved date, sentence) pairs; two outlets' sentences with the same date are one event
   where they say the same thing (the same SAME_MATTER test). A date read off another date of the text ("the next
   day", "that morning") is left out: it is right only if the date it hangs on was, and that one may be elsewhere.
+  So are sentences that are not the outlet's report of an event (`is_event`): quotations, embedded posts, and
+  chronology lines that open with their own date and a colon (skipped rather than trimmed: the entry shows that
+  date already, the sentence must stay verbatim, and such a list is background the report tells elsewhere).
 - Ordering rules, chosen because news is written as an inverted pyramid and repeated by outlets that find it
   central: entities by summed per-article salience, quotes and numbers by how many outlets carry them, then by how
   early in its article the fact first appears.
@@ -44,7 +50,13 @@ from spacy.tokens import Doc
 from newsbrief.embed import encode
 from newsbrief.facts import load_nlp
 from newsbrief.facts.dates import SEASONS
-from newsbrief.facts.entities import group_across_articles, group_label_and_name
+from newsbrief.facts.entities import (
+    ORGANISATIONS,
+    PLACES,
+    group_across_articles,
+    group_label_and_name,
+    name_key,
+)
 from newsbrief.records import (
     Article,
     ArticleDigest,
@@ -59,6 +71,7 @@ from newsbrief.records import (
     StoryQuote,
     TimelineEntry,
 )
+from newsbrief.text import odd_quote_marks, opens_with_quote
 
 SAME_MATTER = 0.6  # MiniLM cosine at which two outlets' sentences report the same quantity or event
 SAME_TIME = timedelta(hours=3)  # outlets publishing closer than this report "at the same time"
@@ -70,7 +83,14 @@ UNLINKED = frozenset({"MONEY", "PERCENT", "QUANTITY"})
 # The timeline is what happened on a given day; coarser dates ("in 2009", "last March", "last week") are background.
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}(?:$|T)")  # a day, or a time on a day (its day is the timeline's)
 _TIME_OF_DAY = re.compile(r"\d:\d{2}|\b[ap]\.m\.|\b(?:UTC|GMT)\b", re.IGNORECASE)
+# A figure and its unit, then the parenthesis a restated figure opens: "180 mph (", "20% (".
+_CONVERSION = re.compile(r"\d(?:\s*%\s*|[-\s]?[^\W\d_][^\d()]{0,14})\(\s*$")
+_YEAR = re.compile(r"(?<![\d.,])(?:1\d|20)\d\d(?!\d|[.,]\d)")  # 1000-2099 with no thousands separator
 _NOT_WORD = re.compile(r"[^\w]+")
+# A sentence of an embedded post carries a link or a handle.
+_POST = re.compile(r"https?://|\bwww\.|\b[\w-]+\.(?:com|org|net)/\S|(?<![\w.])@\w", re.IGNORECASE)
+_COLON = re.compile(r"\s*:\s")
+_LEAD = " \t\n-*\u2022"  # what may stand before a chronology line's date: space or a bullet
 _WORD = re.compile(r"[^\W\d_]+")
 _SEASON_MONTHS = {code: month for code, month in SEASONS.values()}
 _EARLIEST = datetime.min.replace(tzinfo=UTC)
@@ -228,12 +248,19 @@ def story_numbers(
     for digest in digests:
         for number in digest.facts.numbers:
             head = counted_head(number)
-            if number.value is not None and head is not None and number.sentence is not None and is_informative(number):
+            if (
+                number.value is not None
+                and head is not None
+                and number.sentence is not None
+                and is_informative(number)
+                and not is_conversion(digest.article.text, number)
+            ):
                 by_key[(number.kind, head)].append((digest.article, number))
+    named = _Named(digests)
     ranked = []
     for (kind, _), found in by_key.items():
         found = _without_repeated_copies(found, copies)
-        for quantity in _quantities(found, similar) if kind not in UNLINKED else _by_value(found):
+        for quantity in _quantities(found, similar, named) if kind not in UNLINKED else _by_value(found):
             readings = [_reading(article, number) for article, number in quantity]
             phrases = Counter(n.counts for _, n in quantity if n.counts)
             counts = phrases.most_common(1)[0][0] if phrases else ""
@@ -262,13 +289,44 @@ def _without_repeated_copies(
     return [(a, n) for a, n in found if a.id not in copies or n.value not in values.get(copies[a.id], set())]
 
 
+class _Named:
+    """The place or body (GPE, LOC, FAC, ORG; by canonical name) a figure is given for: the one its sentence names
+    nearest to it ("El Salvador _ where 140 people died ..., as did Guatemala, where 21 died" gives 140 for El
+    Salvador), from the article facts' mentions; ties keep all the nearest."""
+
+    def __init__(self, digests: Sequence[ArticleDigest]) -> None:
+        self._mentions = {
+            d.article.id: [
+                (m.start, m.end, name_key(e.name))
+                for e in d.facts.entities
+                for m in e.mentions
+                if (m.label or e.label) in PLACES | ORGANISATIONS
+            ]
+            for d in digests
+        }
+
+    def __call__(self, article: Article, number: NumberFact) -> frozenset[str]:
+        sentence = number.sentence or number
+        distances = {
+            key: max(start - number.end, number.start - end)
+            for start, end, key in self._mentions.get(article.id, [])
+            if sentence.start <= start and end <= sentence.end
+        }
+        nearest = min(distances.values(), default=None)
+        return frozenset(k for k, d in distances.items() if d == nearest)
+
+
 def _quantities(
-    found: list[tuple[Article, NumberFact]], similar: _Similarity
+    found: list[tuple[Article, NumberFact]],
+    similar: _Similarity,
+    named: Callable[[Article, NumberFact], frozenset[str]],
 ) -> list[list[tuple[Article, NumberFact]]]:
     """Readings of one counted thing split into quantities: equal values are one figure; two figures are one
     quantity when some reading of each, in different articles, counts the same phrase ("ships" is not "container
-    ships") in a sentence that says the same thing (see SAME_MATTER), unless one article states both (a ten-year
-    yield down 9 points and a two-year yield down 11): an article that gives two values counts two things.
+    ships") in a sentence that says the same thing (see SAME_MATTER) and does not give it for another place or body
+    (`_Named`: a toll in Honduras is not one in Guatemala, House members are not senators), unless one article
+    states both (a ten-year yield down 9 points and a two-year yield down 11): an article that gives two values
+    counts two things.
     """
     figures: dict[float, list[tuple[Article, NumberFact]]] = defaultdict(list)
     values_in: dict[str, set[float]] = defaultdict(set)  # the values each article states
@@ -285,7 +343,7 @@ def _quantities(
                 similar(m.sentence.text, n.sentence.text)
                 for a, m in figures[values[i]]
                 for b, n in figures[values[j]]
-                if a.id != b.id and _phrase_key(m) == _phrase_key(n)
+                if a.id != b.id and _phrase_key(m) == _phrase_key(n) and _same_subject(named(a, m), named(b, n))
             ),
             default=0.0,
         )
@@ -302,6 +360,11 @@ def _quantities(
     return [[pair for i in group for pair in figures[values[i]]] for group in groups]
 
 
+def _same_subject(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Two sentences may report one quantity unless both name places or bodies and none of them is the same."""
+    return not (a and b) or bool(a & b)
+
+
 def _phrase_key(number: NumberFact) -> str:
     """The counted phrase as lemmas: "homes" and "home" match, "container ships" and "ships" do not."""
     return " ".join(noun_lemma(w) for w in _WORD.findall(number.counts or ""))
@@ -309,29 +372,41 @@ def _phrase_key(number: NumberFact) -> str:
 
 def is_informative(number: NumberFact) -> bool:
     """A figure worth showing on its own: not a count word under ten ("one payment", "two members" name no
-    statistic) and not a time of day ("21:14 UTC", "6 a.m."), which the timeline carries."""
+    statistic), not a time of day ("21:14 UTC", "6 a.m."), which the timeline carries, and not a year the tagger
+    took for a count ("the 1948 war"): news writes a count of a thousand or more with a separator ("1,948")."""
     if number.value is not None and number.value < 10 and not any(c.isdigit() for c in number.text):
         return False
-    return not _TIME_OF_DAY.search(number.text)
+    return not _TIME_OF_DAY.search(number.text) and not _YEAR.search(number.text)
+
+
+def is_conversion(text: str, number: Span) -> bool:
+    """A figure in parentheses right after another figure restates it in other units ("180 mph (290 kph)",
+    "120-mph (205-kph) winds"): the first one is the fact, and the restatement is no quantity of its own."""
+    return bool(_CONVERSION.search(text, max(0, number.start - 30), number.start))
 
 
 def _status(quantity: list[tuple[Article, NumberFact]]) -> str:
-    """`agreed` for one value; `conflict` when two dated articles within SAME_TIME share none of their values for
-    it; `changed` when the values differ between dated articles further apart (the figure moved between
-    publications); `differ` when the values differ but undated articles leave the order unknown."""
+    """`agreed` for one value; `conflict` when two dated articles of different outlets within SAME_TIME share none
+    of their values for it; `changed` when the values differ between dated articles further apart (the figure moved
+    between publications); `differ` when the values differ but the order is unknown: undated articles, or one
+    outlet's reports at the same time (an outlet's updates are not outlets disagreeing)."""
     values: dict[str, set[float]] = defaultdict(set)
-    times = {}
+    articles = {}
     for article, number in quantity:
         values[article.id].add(number.value)  # type: ignore[arg-type]
-        times[article.id] = article.published
+        articles[article.id] = article
     if len(set().union(*values.values())) == 1:
         return AGREED
-    dated = [a for a in values if times[a] is not None]
-    for i, a in enumerate(dated):
-        for b in dated[i + 1 :]:
-            if abs(_time_of(times[a]) - _time_of(times[b])) <= SAME_TIME and not values[a] & values[b]:
-                return CONFLICT
-    return CHANGED if len(dated) == len(values) else DIFFER
+    dated = [articles[a] for a in values if articles[a].published is not None]
+    together = [
+        (a, b)
+        for i, a in enumerate(dated)
+        for b in dated[i + 1 :]
+        if abs(_time(a) - _time(b)) <= SAME_TIME and not values[a.id] & values[b.id]
+    ]
+    if any(a.source != b.source for a, b in together):
+        return CONFLICT
+    return CHANGED if len(dated) == len(values) and not together else DIFFER
 
 
 # --- timeline -------------------------------------------------------------------------------------------------
@@ -363,6 +438,8 @@ def story_timeline(digests: Sequence[ArticleDigest], similar: _Similarity | None
         for fact in digest.facts.dates:
             if fact.iso is None or fact.sentence is None or fact.anaphoric or not _DAY.match(fact.iso):
                 continue  # "the next day" hangs on another date the reader may not see: the weakest reading
+            if not is_event(article.text, fact, fact.sentence):
+                continue
             day = fact.iso[:10]
             entry = TimelineEntry(day, source_ref(article, fact), source_ref(article, fact.sentence))
             by_date[day].append(entry)
@@ -375,6 +452,19 @@ def story_timeline(digests: Sequence[ArticleDigest], similar: _Similarity | None
                 kept.append(entry)
         timeline += kept
     return sorted(timeline, key=lambda e: (iso_start(e.iso), e.iso))
+
+
+def is_event(text: str, date: Span, sentence: Span) -> bool:
+    """Whether a dated sentence reports an event in the outlet's own words: not a quotation (it opens with a quote
+    mark, or holds an odd number of them, so a quote runs on across it, or its date stands inside a quote), not an
+    embedded post (a link or a handle), and not a chronology line that opens with its own date and a colon ("Oct. 9,
+    1998: ... appoints him"), a list of background the outlet appends, whose date the entry would print twice."""
+    words, before = sentence.text, text[sentence.start : date.start]
+    if opens_with_quote(words) or odd_quote_marks(words) or odd_quote_marks(before):
+        return False
+    if _POST.search(words):
+        return False
+    return not (not before.strip(_LEAD) and _COLON.match(text, date.end))
 
 
 def _same_event(a: TimelineEntry, b: TimelineEntry, similar: Callable[[str, str], float]) -> bool:

@@ -35,7 +35,6 @@ Which data each decision saw (CNN/DM dev, 125 articles; `bench/summarize_cv.py`,
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -45,7 +44,14 @@ import numpy as np
 from newsbrief.embed import encode
 from newsbrief.records import Article, Span, Summary, SummarySentence
 from newsbrief.summarise import SummaryOptions, register
-from newsbrief.text import DATELINE_PATTERN, TURN_LABEL, split_sentences
+from newsbrief.text import (
+    DATELINE_PATTERN,
+    TURN_LABEL,
+    inside_quotations,
+    odd_quote_marks,
+    opens_with_quote,
+    split_sentences,
+)
 
 POSITION_DECAY = 8.0  # sentences; the weight of sentence i in the pseudo-reference is exp(-i / POSITION_DECAY)
 DEFAULT_WORDS = 50  # target summary length in words when options.words is None (CNN/DM highlights are ~55)
@@ -97,8 +103,6 @@ _DANGLING_OPENER = re.compile(
 _CHRONOLOGY_ENTRY = re.compile(
     r"^(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+)?\d{4}\s*:\s|^[A-Z][a-z]{2,8}\.?\s+\d{1,2}\s*:\s"
 )
-_QUOTE_MARK = re.compile(r"``|''|[\"\u201c\u201d]")
-_OPENS_WITH_QUOTE = re.compile(r"^[\"'`\u201c\u2018]")
 
 
 @dataclass
@@ -202,7 +206,7 @@ def article_units(text: str, short_is_content: bool = True) -> list[_Unit]:
     spans = split_sentences(text)
     # An interview's turns ("Q. Why ...?" / "A. Because ...") answer each other, not the news: none is a summary line.
     interview = any(span.text.startswith("Q. ") for span in spans)
-    for span, inside in zip(spans, _inside_quotations(text, spans), strict=True):
+    for span, inside in zip(spans, inside_quotations(text, spans), strict=True):
         if _BOILERPLATE.search(span.text) or _BYLINE.match(span.text):
             continue
         cut = _PREFIX.match(span.text).end()
@@ -215,8 +219,8 @@ def article_units(text: str, short_is_content: bool = True) -> list[_Unit]:
             words >= MIN_WORDS
             and not turn
             and not inside
-            and not _OPENS_WITH_QUOTE.match(span.text)
-            and not _splits_a_quote(span.text)
+            and not opens_with_quote(span.text)
+            and not odd_quote_marks(span.text)
             and not _CHRONOLOGY_ENTRY.match(span.text)
         )
         dangling = bool(units) and _DANGLING_OPENER.match(span.text) is not None
@@ -230,43 +234,6 @@ def relax(units: Sequence[_Unit]) -> None:
     """Make every unit eligible: a brief article is all content, and something beats nothing."""
     for unit in units:
         unit.eligible, unit.follows = True, False
-
-
-def _inside_quotations(text: str, spans: Sequence[Span]) -> list[bool]:
-    """For each span, whether it sits inside a quotation that an earlier sentence opened and a later mark closes:
-    the middle of ``A. B. C,'' said X is X's words, though it carries no mark of its own. Marks are read by direction
-    (`` and \u201c open, '' and \u201d close; a straight " opens after a space or a bracket), and only the nearest
-    mark on each side counts, within one paragraph, so a stray or unclosed mark upsets nothing beyond itself."""
-    marks = [(m.start(), _opens(text, m)) for m in _QUOTE_MARK.finditer(text)]
-    starts = [position for position, _ in marks]
-    inside = []
-    for span in spans:
-        after = bisect.bisect_left(starts, span.start)
-        before = marks[after - 1] if after else None
-        inside.append(
-            before is not None
-            and before[1]
-            and after < len(marks)
-            and not marks[after][1]
-            and "\n" not in text[before[0] : span.start]
-        )
-    return inside
-
-
-def _opens(text: str, mark: re.Match[str]) -> bool:
-    found = mark.group()
-    if found in ("``", "\u201c"):
-        return True
-    if found in ("''", "\u201d"):
-        return False
-    return mark.start() == 0 or text[mark.start() - 1] in " \t\n(["
-
-
-def _splits_a_quote(text: str) -> bool:
-    """A sentence cut out of a longer quotation (an odd number of double quote marks) reads wrongly alone. Wire text
-    often writes the marks as two backticks and two apostrophes (``like this''), so those count too."""
-    marks = text.count('"') + text.count("\u201c") + text.count("\u201d") + text.count("``") + text.count("''")
-    return marks % 2 == 1
 
 
 def tokens(text: str) -> list[str]:
