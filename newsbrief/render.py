@@ -33,6 +33,10 @@ from newsbrief.records import (
 )
 from newsbrief.stories.rank import highlight_pattern
 
+# Where a figure's clause ends: a comma, semicolon, colon, bracket or dash, or the end of its sentence.
+_CLAUSE_BREAK = re.compile(r"[,;:()\u2014\u2013]|\s-{1,2}\s|\s_\s|[.!?][\"'\u201d)]*(?=\s|$)|\n")
+FIGURE_WORDS_BEFORE = 4  # words of a figure's clause shown before it ("rebels had captured")
+FIGURE_WORDS_AFTER = 7  # and after it ("people near Kindu on Sunday")
 _REASON_PARTICULARS = re.compile(r"\s*[(:]")  # where a skip reason's particulars start: "(German)", ": [Errno -2]"
 BUNDLED_TEMPLATES = "newsbrief.templates"  # package data, read through the import system (see pyproject.toml)
 MAIL_HTML_BYTES = 100_000  # Gmail clips a mail's HTML past about 102 KB ("[Message clipped]"): the part stays below
@@ -65,9 +69,27 @@ def environment(user_templates: Path | None = None) -> Environment:
     env.filters["counted"] = counted
     env.filters["body_sentences"] = body_sentences
     env.filters["headline_url"] = headline_url
+    env.filters["figure_phrase"] = figure_phrase
     env.filters["skip_tally"] = skip_tally
     env.filters["outlets_label"] = outlets_label
     return env
+
+
+def figure_phrase(reading: Reading, story: Story) -> str:
+    """A figure with the words that say what it counts and what happened to it: the verbatim stretch of its clause
+    around the number, at most FIGURE_WORDS_BEFORE words before and FIGURE_WORDS_AFTER after ("…rebels had captured
+    40 people near Kindu…"): "40 people" alone does not say whether they were killed, captured or rescued."""
+    text = next((d.article.text for d in story.articles if d.article.id == reading.article_id), "")
+    if text[reading.start : reading.end] != reading.text:
+        return reading.text
+    left = max((m.end() for m in _CLAUSE_BREAK.finditer(text, max(0, reading.start - 300), reading.start)), default=0)
+    right = next((m.start() for m in _CLAUSE_BREAK.finditer(text, reading.end)), len(text))
+    before = text[left : reading.start].split()
+    after = text[reading.end : right].split()
+    words = [*before[-FIGURE_WORDS_BEFORE:], reading.text, *after[:FIGURE_WORDS_AFTER]]
+    phrase = " ".join(words).strip(" \"'`")
+    opening = "…" if len(before) > FIGURE_WORDS_BEFORE else ""
+    return opening + phrase + ("…" if len(after) > FIGURE_WORDS_AFTER else "")
 
 
 def headline_url(story: Story) -> str:

@@ -13,6 +13,7 @@ from newsbrief.records import (
     Facts,
     Mention,
     Quote,
+    Reading,
     Skipped,
     SourceRef,
     Story,
@@ -22,7 +23,7 @@ from newsbrief.records import (
     Summary,
     SummarySentence,
 )
-from newsbrief.render import render_all, render_html, render_markdown, safe_url
+from newsbrief.render import figure_phrase, render_all, render_html, render_markdown, safe_url
 
 EVIL = 'Officials said <script>alert("x")</script> the [vote](javascript:alert(1)) passed.'
 
@@ -142,3 +143,21 @@ def test_a_long_skipped_list_opens_with_a_tally_by_reason() -> None:
     assert "By reason: not English&nbsp;8 · page could not be fetched&nbsp;5" in html
     brief.skipped = brief.skipped[:3]
     assert "By reason" not in render_markdown(brief)  # a short list speaks for itself
+
+
+def test_a_figure_is_shown_with_its_clause_verbatim() -> None:
+    text = (
+        "Rebels said on Sunday that their fighters had captured 40 government soldiers near the airport at Kindu "
+        "after two days of fighting, a spokesman said. The town has 9,000 people."
+    )
+    article = Article(id="k", url=None, source="Wire", title="Kindu", text=text)
+    story = Story(id="s", headline="Kindu", articles=[ArticleDigest(article, Summary("k", "none", []), Facts("k"))])
+    start = text.index("40")
+
+    def phrase(figure: str) -> str:
+        start = text.index(figure)
+        return figure_phrase(Reading(figure, start, start + len(figure), article_id="k"), story)
+
+    assert phrase("40") == "…their fighters had captured 40 government soldiers near the airport at Kindu…"
+    assert phrase("9,000") == "The town has 9,000 people"
+    assert start and all(p.replace("…", "") in text for p in (phrase("40"), phrase("9,000")))
