@@ -104,8 +104,8 @@ def _story_summaries(stories: list[list[ArticleDigest]], options: StorySummaryOp
 def _headlines(stories: list[list[ArticleDigest]], summaries: list[list[SummarySentence]]) -> list[tuple[str, str]]:
     """(headline, article id) per story: of the titles of its last day (`_latest`), the one closest to the others in
     meaning (the most representative). A story with no real title is named by its summary sentence that best covers
-    the story on its own among those short enough to be a headline whole (the brief does not repeat it below), never
-    by a sentence picked for position alone (a made-up title is the article's first
+    the story on its own (shortened past HEADLINE_CHARS; one short enough to stand whole is not repeated below it),
+    never by a sentence picked for position alone (a made-up title is the article's first
     sentence, often a dateline, an attribution or a columnist's opener)."""
     titled = [_latest([d for d in story if d.article.title and UNTITLED not in d.article.flags]) for story in stories]
     vectors = iter(encode([d.article.title for story in titled if len(story) > 1 for d in story]))
@@ -116,9 +116,8 @@ def _headlines(stories: list[list[ArticleDigest]], summaries: list[list[SummaryS
         elif candidates:
             block = np.stack([next(vectors) for _ in candidates])
             chosen = candidates[int(np.argmax(block @ block.mean(0)))]
-        else:  # the best sentence that fits a headline whole (the brief then shows it once), else the best shortened
-            fitting = [s for s in summary if len(s.text) <= HEADLINE_CHARS]
-            best = max(fitting or summary, key=lambda s: s.score, default=None)
+        else:
+            best = max(summary, key=lambda s: s.score, default=None)
             text = best.text if best else story[0].article.title
             result.append((_shorten(text), best.article_id if best else story[0].article.id))
             continue
