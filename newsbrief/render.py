@@ -27,6 +27,7 @@ from newsbrief.records import (
     Skipped,
     Story,
     StoryNumber,
+    StoryQuote,
     SummarySentence,
     TimelineEntry,
     to_jsonable,
@@ -35,6 +36,7 @@ from newsbrief.stories.rank import highlight_pattern
 
 # Where a figure's clause ends: a comma, semicolon, colon, bracket or dash, or the end of its sentence.
 _CLAUSE_BREAK = re.compile(r"[,;:()\u2014\u2013]|\s-{1,2}\s|\s_\s|[.!?][\"'\u201d)]*(?=\s|$)|\n")
+STATEMENT_WORDS = 5  # a quotation shorter than this is a term or a scare quote, not a statement
 FIGURE_WORDS_BEFORE = 4  # words of a figure's clause shown before it ("rebels had captured")
 FIGURE_WORDS_AFTER = 7  # and after it ("people near Kindu on Sunday")
 _REASON_PARTICULARS = re.compile(r"\s*[(:]")  # where a skip reason's particulars start: "(German)", ": [Errno -2]"
@@ -70,6 +72,7 @@ def environment(user_templates: Path | None = None) -> Environment:
     env.filters["body_sentences"] = body_sentences
     env.filters["headline_url"] = headline_url
     env.filters["figure_phrase"] = figure_phrase
+    env.filters["shown_quotes"] = shown_quotes
     env.filters["skip_tally"] = skip_tally
     env.filters["outlets_label"] = outlets_label
     return env
@@ -90,6 +93,14 @@ def figure_phrase(reading: Reading, story: Story) -> str:
     phrase = " ".join(words).strip(" \"'`")
     opening = "…" if len(before) > FIGURE_WORDS_BEFORE else ""
     return opening + phrase + ("…" if len(after) > FIGURE_WORDS_AFTER else "")
+
+
+def shown_quotes(quotes: Sequence[StoryQuote]) -> list[StoryQuote]:
+    """The quotes worth a line of the brief, those with a named speaker first: a statement of at least
+    STATEMENT_WORDS words, not a phrase in quote marks ("East Africa network", "not too distant future"), which
+    names a term or marks a doubt rather than says something."""
+    statements = [q for q in quotes if len(q.text.split()) >= STATEMENT_WORDS]
+    return [q for q in statements if q.speaker] + [q for q in statements if not q.speaker]
 
 
 def headline_url(story: Story) -> str:

@@ -23,7 +23,7 @@ from newsbrief.records import (
     Summary,
     SummarySentence,
 )
-from newsbrief.render import figure_phrase, render_all, render_html, render_markdown, safe_url
+from newsbrief.render import figure_phrase, render_all, render_html, render_markdown, safe_url, shown_quotes
 
 EVIL = 'Officials said <script>alert("x")</script> the [vote](javascript:alert(1)) passed.'
 
@@ -40,18 +40,21 @@ def make_brief(url: str = "javascript:alert(1)") -> Brief:
     )
     start = text.index(EVIL)
     sentences = [SummarySentence(text=EVIL, start=start, end=start + len(EVIL), article_id="a1")]
-    quote_text = "the bridge"
+    quote_text = "Mayor Ines Calloway opened the bridge"
     facts = Facts(
         article_id="a1",
         entities=[Entity(name="Ines Calloway", label="PERSON", mentions=[Mention("Ines Calloway", 6, 19, "PERSON")])],
         quotes=[
             Quote(
-                text=quote_text, start=text.index(quote_text), end=text.index(quote_text) + 10, speaker="Ines Calloway"
+                text=quote_text,
+                start=text.index(quote_text),
+                end=text.index(quote_text) + len(quote_text),
+                speaker="Ines Calloway",
             )
         ],
     )
     digest = ArticleDigest(article=article, summary=Summary("a1", "centrality", sentences), facts=facts)
-    quoted = SourceRef(quote_text, text.index(quote_text), text.index(quote_text) + 10, article_id="a1")
+    quoted = SourceRef(quote_text, text.index(quote_text), text.index(quote_text) + len(quote_text), article_id="a1")
     story_facts = StoryFacts(
         entities=[StoryEntity("Ines Calloway", "PERSON", 1, 1, [article.source])],
         quotes=[StoryQuote(quote_text, "Ines Calloway", None, "direct", [quoted])],
@@ -161,3 +164,11 @@ def test_a_figure_is_shown_with_its_clause_verbatim() -> None:
     assert phrase("40") == "…their fighters had captured 40 government soldiers near the airport at Kindu…"
     assert phrase("9,000") == "The town has 9,000 people"
     assert start and all(p.replace("…", "") in text for p in (phrase("40"), phrase("9,000")))
+
+
+def test_a_phrase_in_quote_marks_is_not_shown_as_what_someone_said() -> None:
+    ref = SourceRef("x", 0, 1, article_id="a1")
+    scare = StoryQuote("East Harbour network", "Ines Calloway", None, "direct", [ref])
+    unnamed = StoryQuote("We will open the bridge on Monday", None, None, "direct", [ref])
+    statement = StoryQuote("The bridge will carry trams by spring", "Ines Calloway", None, "direct", [ref])
+    assert shown_quotes([scare, unnamed, statement]) == [statement, unnamed]
