@@ -7,9 +7,10 @@ score it with the independent scorer (`score.py multidoc`: ROUGE F1, 100-word cu
 Plain mode writes PRED rows {id, summary, spans: [[doc_id, start, end]]} with the module's constants (`--cosine`
 sets the paraphrase bar), prints the scorer's JSON line, the speed and the redundancy left: pairs of one summary's
 sentences above MiniLM cosines 0.6/0.7/0.8. `--cv K` splits the clusters into K folds (cluster i goes to fold i % K);
-for each fold it picks (position_decay, shared_power, paraphrase_cosine) from the grid by mean ROUGE-1 on the other
-folds (a tie goes to the lower cosine, the stricter bar), scores the held-out fold with them, and prints every fold,
-the mean and the spread. Cluster scores come from score.py's own `rouge`.
+for each fold it picks (position_decay, shared_power, paraphrase_cosine, quoted_weight) from the grid by mean ROUGE-1
+on the other folds (a tie goes to the lower cosine, the stricter bar, then the lower quoted weight), scores the
+held-out fold with them, and prints every fold, the mean and the spread. Cluster scores come from
+score.py's own `rouge`.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 DECAYS = (4.0, 6.0, 8.0)
 POWERS = (1.0, 1.5, 2.0)
 COSINES = (0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9)
+QUOTED_WEIGHTS = (0.0, 0.5, 1.0)
 
 
 def stories_of(rows: list[dict]) -> list[list[Article]]:
@@ -78,16 +80,17 @@ def cross_validate(rows: list[dict], folds: int, paraphrases: bool) -> None:
     spec = importlib.util.spec_from_file_location("score", SCORER)
     scorer = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(scorer)
-    grid = list(itertools.product(DECAYS, POWERS, COSINES if paraphrases else (1.0,)))
+    grid = list(itertools.product(DECAYS, POWERS, COSINES if paraphrases else (1.0,), QUOTED_WEIGHTS))
     scores = {}
-    for decay, power, cosine in grid:
+    for decay, power, cosine, quoted in grid:
         options = StorySummaryOptions(
             position_decay=decay,
             shared_power=power,
             paraphrases=paraphrases,
             paraphrase_cosine=cosine,
+            quoted_weight=quoted,
         )
-        scores[decay, power, cosine] = cluster_rouge1(scorer, rows, predictions(rows, options))
+        scores[decay, power, cosine, quoted] = cluster_rouge1(scorer, rows, predictions(rows, options))
     fold_of = np.arange(len(rows)) % folds
     held_out = []
     for fold in range(folds):
@@ -96,7 +99,14 @@ def cross_validate(rows: list[dict], folds: int, paraphrases: bool) -> None:
         held_out.append(score)
         print(
             json.dumps(
-                {"fold": fold, "decay": best[0], "power": best[1], "cosine": best[2], "rouge1": round(score, 2)}
+                {
+                    "fold": fold,
+                    "decay": best[0],
+                    "power": best[1],
+                    "cosine": best[2],
+                    "quoted_weight": best[3],
+                    "rouge1": round(score, 2),
+                }
             ),
             flush=True,
         )

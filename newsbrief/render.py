@@ -34,8 +34,9 @@ from newsbrief.records import (
 )
 from newsbrief.stories.rank import highlight_pattern
 
-# Where a figure's clause ends: a comma, semicolon, colon, bracket or dash, or the end of its sentence.
-_CLAUSE_BREAK = re.compile(r"[,;:()\u2014\u2013]|\s-{1,2}\s|\s_\s|[.!?][\"'\u201d)]*(?=\s|$)|\n")
+# Where a figure's clause ends: a comma, semicolon or colon before a space (not "11,000"), a bracket or a dash, or
+# the end of its sentence.
+_CLAUSE_BREAK = re.compile(r"[,;:](?=\s)|[()\u2014\u2013]|\s-{1,2}\s|\s_\s|[.!?][\"'\u201d)]*(?=\s|$)|\n")
 STATEMENT_WORDS = 5  # a quotation shorter than this is a term or a scare quote, not a statement
 FIGURE_WORDS_BEFORE = 4  # words of a figure's clause shown before it ("rebels had captured")
 FIGURE_WORDS_AFTER = 7  # and after it ("people near Kindu on Sunday")
@@ -78,10 +79,11 @@ def environment(user_templates: Path | None = None) -> Environment:
     return env
 
 
-def figure_phrase(reading: Reading, story: Story) -> str:
+def figure_phrase(reading: Reading, story: Story, counts: str = "") -> str:
     """A figure with the words that say what it counts and what happened to it: the verbatim stretch of its clause
-    around the number, at most FIGURE_WORDS_BEFORE words before and FIGURE_WORDS_AFTER after ("…rebels had captured
-    40 people near Kindu…"): "40 people" alone does not say whether they were killed, captured or rescued."""
+    around the number, FIGURE_WORDS_BEFORE words before it (more, up to the clause's start, where the counted noun
+    stands earlier: "the number of people told to leave ... to about 4,800") and FIGURE_WORDS_AFTER after: "40
+    people" alone does not say whether they were killed, captured or rescued."""
     text = next((d.article.text for d in story.articles if d.article.id == reading.article_id), "")
     if text[reading.start : reading.end] != reading.text:
         return reading.text
@@ -89,9 +91,14 @@ def figure_phrase(reading: Reading, story: Story) -> str:
     right = next((m.start() for m in _CLAUSE_BREAK.finditer(text, reading.end)), len(text))
     before = text[left : reading.start].split()
     after = text[reading.end : right].split()
-    words = [*before[-FIGURE_WORDS_BEFORE:], reading.text, *after[:FIGURE_WORDS_AFTER]]
+    shown = FIGURE_WORDS_BEFORE
+    noun = counts.split()[-1].casefold() if counts.split() else ""
+    if noun and noun not in " ".join([reading.text, *after[:FIGURE_WORDS_AFTER]]).casefold():
+        where = [i for i, word in enumerate(before) if noun in word.casefold()]
+        shown = max(shown, len(before) - where[-1]) if where else shown
+    words = [*before[len(before) - min(shown, len(before)) :], reading.text, *after[:FIGURE_WORDS_AFTER]]
     phrase = " ".join(words).strip(" \"'`")
-    opening = "…" if len(before) > FIGURE_WORDS_BEFORE else ""
+    opening = "…" if len(before) > shown else ""
     return opening + phrase + ("…" if len(after) > FIGURE_WORDS_AFTER else "")
 
 

@@ -151,18 +151,22 @@ def test_a_long_skipped_list_opens_with_a_tally_by_reason() -> None:
 def test_a_figure_is_shown_with_its_clause_verbatim() -> None:
     text = (
         "Rebels said on Sunday that their fighters had captured 40 government soldiers near the airport at Kindu "
-        "after two days of fighting, a spokesman said. The town has 9,000 people."
+        "after two days of fighting, a spokesman said. The town has 9,000 people. The order brings the number of "
+        "people told to leave their homes since Wednesday night to about 4,800. Fishers lost an estimated 11,500 "
+        "crowns."
     )
     article = Article(id="k", url=None, source="Wire", title="Kindu", text=text)
     story = Story(id="s", headline="Kindu", articles=[ArticleDigest(article, Summary("k", "none", []), Facts("k"))])
     start = text.index("40")
 
-    def phrase(figure: str) -> str:
+    def phrase(figure: str, counts: str = "") -> str:
         start = text.index(figure)
-        return figure_phrase(Reading(figure, start, start + len(figure), article_id="k"), story)
+        return figure_phrase(Reading(figure, start, start + len(figure), article_id="k"), story, counts)
 
     assert phrase("40") == "…their fighters had captured 40 government soldiers near the airport at Kindu…"
     assert phrase("9,000") == "The town has 9,000 people"
+    assert phrase("about 4,800", "people") == "…people told to leave their homes since Wednesday night to about 4,800"
+    assert phrase("11,500") == "Fishers lost an estimated 11,500 crowns"  # a comma inside a number ends no clause
     assert start and all(p.replace("…", "") in text for p in (phrase("40"), phrase("9,000")))
 
 

@@ -365,6 +365,12 @@ def test_a_sentence_inside_a_quotation_of_several_sentences_is_not_shown_as_fact
     units = centrality.article_units(f"{LEAD_SENTENCE}\n{quote}\n{FERRY}")
     middle = next(u for u in units if u.span.text.startswith("People are living"))
     assert not middle.eligible and not middle.follows
+    assert [u.quoted for u in units if u.span.text in quote] == [
+        True,
+        True,
+        True,
+    ]  # the story reference weighs them less
+    assert not any(u.quoted for u in units if u.span.text not in quote)
     assert units[0].eligible and all(u.eligible for u in units if u.span.text in FERRY)
 
 

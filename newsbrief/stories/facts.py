@@ -71,6 +71,7 @@ from newsbrief.records import (
     StoryQuote,
     TimelineEntry,
 )
+from newsbrief.summarise.centrality import points_back
 from newsbrief.text import odd_quote_marks, opens_with_quote
 
 SAME_MATTER = 0.6  # MiniLM cosine at which two outlets' sentences report the same quantity or event
@@ -455,12 +456,13 @@ def story_timeline(digests: Sequence[ArticleDigest], similar: _Similarity | None
 
 
 def is_event(text: str, date: Span, sentence: Span) -> bool:
-    """Whether a dated sentence reports an event in the outlet's own words: not a quotation (it opens with a quote
+    """Whether a dated sentence reports an event in the outlet's own words, and can be shown alone (it does not open
+    by pointing back: "He said ..."): not a quotation (it opens with a quote
     mark, or holds an odd number of them, so a quote runs on across it, or its date stands inside a quote), not an
     embedded post (a link or a handle), and not a chronology line that opens with its own date and a colon ("Oct. 9,
     1998: ... appoints him"), a list of background the outlet appends, whose date the entry would print twice."""
     words, before = sentence.text, text[sentence.start : date.start]
-    if opens_with_quote(words) or odd_quote_marks(words) or odd_quote_marks(before):
+    if opens_with_quote(words) or odd_quote_marks(words) or odd_quote_marks(before) or points_back(words):
         return False
     if _POST.search(words):
         return False

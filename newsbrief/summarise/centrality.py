@@ -114,6 +114,7 @@ class _Unit:
     words: int  # whitespace words, the unit of `options.words`
     eligible: bool  # may be shown on its own
     follows: bool = False  # not eligible alone (it opens with "He", "But" ...), but may follow the unit before it
+    quoted: bool = False  # part of a quotation: someone's words, not the report's
     score: float = 0.0  # expected F1 of this unit alone, set by `select`
 
 
@@ -215,19 +216,19 @@ def article_units(text: str, short_is_content: bool = True) -> list[_Unit]:
         span = Span(span.text[cut:], span.start + cut, span.end)
         words = len(span.text.split())
         turn = interview and TURN_LABEL.match(span.text) is not None
-        readable = (
-            words >= MIN_WORDS
-            and not turn
-            and not inside
-            and not opens_with_quote(span.text)
-            and not odd_quote_marks(span.text)
-            and not _CHRONOLOGY_ENTRY.match(span.text)
-        )
-        dangling = bool(units) and _DANGLING_OPENER.match(span.text) is not None
-        units.append(_Unit(span, tokens(span.text), words, readable and not dangling, readable and dangling))
+        quoted = inside or opens_with_quote(span.text) or odd_quote_marks(span.text)
+        readable = words >= MIN_WORDS and not turn and not quoted and not _CHRONOLOGY_ENTRY.match(span.text)
+        dangling = bool(units) and points_back(span.text)
+        units.append(_Unit(span, tokens(span.text), words, readable and not dangling, readable and dangling, quoted))
     if short_is_content and (sum(u.words for u in units) <= DEFAULT_WORDS or not any(u.eligible for u in units)):
         relax(units)
     return units
+
+
+def points_back(sentence: str) -> bool:
+    """Whether a sentence opens by pointing back to an earlier one ("He", "It's", "But", "As a gift, they"): shown
+    alone, it leaves the reader asking who or what."""
+    return _DANGLING_OPENER.match(sentence) is not None
 
 
 def relax(units: Sequence[_Unit]) -> None:
