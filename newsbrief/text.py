@@ -143,24 +143,24 @@ def odd_quote_marks(text: str) -> bool:
     return len(QUOTE_MARK.findall(text)) % 2 == 1
 
 
-def inside_quotations(text: str, spans: Sequence[Span]) -> list[bool]:
-    """For each span of `text`, whether it sits inside a quotation that an earlier sentence opened and a later mark
-    closes: the middle of ``A. B. C,'' said X is X's words, though it carries no mark of its own. Marks are read by
-    direction (``, \u201c, \u00ab and \u201e open; '', \u201d and \u00bb close; a straight " opens after a space or
-    a bracket), and only the nearest mark on each side counts, within one paragraph, so a stray or unclosed mark
+def inside_quotations(text: str, positions: Sequence[int]) -> list[bool]:
+    """For each position in `text`, whether it sits inside a quotation, one that an earlier mark opened and a later
+    mark closes: the middle of ``A. B. C,'' said X is X's words, though it carries no mark of its own. Marks are read
+    by direction (``, \u201c, \u00ab and \u201e open; '', \u201d and \u00bb close; a straight " opens after a space
+    or a bracket), and only the nearest mark on each side counts, within one paragraph, so a stray or unclosed mark
     upsets nothing beyond itself."""
     marks = [(m.start(), _opens(text, m)) for m in QUOTE_MARK.finditer(text)]
     starts = [position for position, _ in marks]
     inside = []
-    for span in spans:
-        after = bisect.bisect_left(starts, span.start)
+    for position in positions:
+        after = bisect.bisect_left(starts, position)
         before = marks[after - 1] if after else None
         inside.append(
             before is not None
             and before[1]
             and after < len(marks)
             and not marks[after][1]
-            and "\n" not in text[before[0] : span.start]
+            and "\n" not in text[before[0] : position]
         )
     return inside
 

@@ -254,3 +254,21 @@ def test_quotes_posts_and_chronology_lines_are_not_timeline_events() -> None:
     ]
     dates = {d.iso for d in found.facts.dates}
     assert dates >= {"2026-03-02", "2026-03-03", "2026-03-04", "2026-03-08", "2026-03-09", "2026-03-11"}
+
+
+def test_a_figure_inside_a_quotation_is_the_speakers_claim_not_a_story_figure() -> None:
+    said = digest(
+        'Authorities evacuated Harlow Mead on Tuesday. "We have moved 2,100 residents and the shelters are full," '
+        "said Ilse Brannock of the Merrow Flood Service.",
+        "said",
+        "Merrow Bulletin",
+        MORNING,
+    )
+    reported = digest(
+        "Authorities moved 2,600 residents from Harlow Mead on Tuesday night, the council said.",
+        "reported",
+        "Harlow Courier",
+        MORNING,
+    )
+    values = [r.value for n in merge_story_facts([said, reported]).numbers for r in n.readings]
+    assert 2600 in values and 2100 not in values

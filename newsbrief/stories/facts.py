@@ -10,7 +10,8 @@ fact stays as traceable as the article facts it came from.
   are the same quantity only where their sentences say the same thing (MiniLM cosine >= SAME_MATTER), since one
   story counts many things in "people" (evacuated, rescued, sheltered), and do not give them for different places
   or bodies (one storm's tolls in three countries; House members and senators). A figure restated in other units
-  in parentheses ("180 mph (290 kph)") and a year taken for a count ("the 1948 war") are not figures. A group whose
+  in parentheses ("180 mph (290 kph)"), a year taken for a count ("the 1948 war") and a figure inside a quotation
+  (the speaker's claim, shown as the outlet's figure once the quote marks are cut away) are not figures. A group whose
   different outlets publish disjoint figures within SAME_TIME of each other is a `conflict` (one outlet's updates
   are not outlets disagreeing); different figures further apart in time are `changed`.
 - A syndicated copy (`copies`) is a source of a quote, but its figure counts only where its original lacks it, so
@@ -72,7 +73,7 @@ from newsbrief.records import (
     TimelineEntry,
 )
 from newsbrief.summarise.centrality import points_back
-from newsbrief.text import odd_quote_marks, opens_with_quote
+from newsbrief.text import inside_quotations, odd_quote_marks, opens_with_quote
 
 SAME_MATTER = 0.6  # MiniLM cosine at which two outlets' sentences report the same quantity or event
 SAME_TIME = timedelta(hours=3)  # outlets publishing closer than this report "at the same time"
@@ -247,12 +248,14 @@ def story_numbers(
     similar = similar or _Similarity()
     by_key: dict[tuple[str, str], list[tuple[Article, NumberFact]]] = defaultdict(list)
     for digest in digests:
-        for number in digest.facts.numbers:
+        quoted = inside_quotations(digest.article.text, [n.start for n in digest.facts.numbers])
+        for number, said in zip(digest.facts.numbers, quoted, strict=True):
             head = counted_head(number)
             if (
                 number.value is not None
                 and head is not None
                 and number.sentence is not None
+                and not said
                 and is_informative(number)
                 and not is_conversion(digest.article.text, number)
             ):

@@ -207,7 +207,7 @@ def article_units(text: str, short_is_content: bool = True) -> list[_Unit]:
     spans = split_sentences(text)
     # An interview's turns ("Q. Why ...?" / "A. Because ...") answer each other, not the news: none is a summary line.
     interview = any(span.text.startswith("Q. ") for span in spans)
-    for span, inside in zip(spans, inside_quotations(text, spans), strict=True):
+    for span, inside in zip(spans, inside_quotations(text, [span.start for span in spans]), strict=True):
         if _BOILERPLATE.search(span.text) or _BYLINE.match(span.text):
             continue
         cut = _PREFIX.match(span.text).end()
