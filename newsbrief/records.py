@@ -49,6 +49,12 @@ class Article:
     fetched_at: datetime | None = None
     flags: list[str] = field(default_factory=list)
 
+    @property
+    def known_published(self) -> datetime | None:
+        """The publication date, unless ingest guessed it from a file's modification time (a copy or a checkout
+        resets that): a guess may place the article in the day's window, but it orders nothing and dates nothing."""
+        return None if DATE_FROM_FILE_TIME in self.flags else self.published
+
 
 @dataclass
 class Skipped:

@@ -38,6 +38,7 @@ from newsbrief.stories.rank import highlight_pattern
 # the end of its sentence.
 _CLAUSE_BREAK = re.compile(r"[,;:](?=\s)|[()\u2014\u2013]|\s-{1,2}\s|\s_\s|[.!?][\"'\u201d)]*(?=\s|$)|\n")
 STATEMENT_WORDS = 5  # a quotation shorter than this is a term or a scare quote, not a statement
+_NON_SPACE = re.compile(r"\S+")
 FIGURE_WORDS_BEFORE = 4  # words of a figure's clause shown before it ("rebels had captured")
 FIGURE_WORDS_AFTER = 7  # and after it ("people near Kindu on Sunday")
 _REASON_PARTICULARS = re.compile(r"\s*[(:]")  # where a skip reason's particulars start: "(German)", ": [Errno -2]"
@@ -89,17 +90,17 @@ def figure_phrase(reading: Reading, story: Story, counts: str = "") -> str:
         return reading.text
     left = max((m.end() for m in _CLAUSE_BREAK.finditer(text, max(0, reading.start - 300), reading.start)), default=0)
     right = next((m.start() for m in _CLAUSE_BREAK.finditer(text, reading.end)), len(text))
-    before = text[left : reading.start].split()
-    after = text[reading.end : right].split()
+    before = list(_NON_SPACE.finditer(text, left, reading.start))
+    after = list(_NON_SPACE.finditer(text, reading.end, right))
+    end = after[min(FIGURE_WORDS_AFTER, len(after)) - 1].end() if after else reading.end
     shown = FIGURE_WORDS_BEFORE
     noun = counts.split()[-1].casefold() if counts.split() else ""
-    if noun and noun not in " ".join([reading.text, *after[:FIGURE_WORDS_AFTER]]).casefold():
-        where = [i for i, word in enumerate(before) if noun in word.casefold()]
+    if noun and noun not in text[reading.start : end].casefold():
+        where = [i for i, word in enumerate(before) if noun in word.group().casefold()]
         shown = max(shown, len(before) - where[-1]) if where else shown
-    words = [*before[len(before) - min(shown, len(before)) :], reading.text, *after[:FIGURE_WORDS_AFTER]]
-    phrase = " ".join(words).strip(" \"'`")
-    opening = "…" if len(before) > shown else ""
-    return opening + phrase + ("…" if len(after) > FIGURE_WORDS_AFTER else "")
+    start = before[-shown].start() if len(before) >= shown else (before[0].start() if before else reading.start)
+    phrase = " ".join(text[start:end].split()).strip(" \"'`")
+    return ("…" if len(before) > shown else "") + phrase + ("…" if len(after) > FIGURE_WORDS_AFTER else "")
 
 
 def shown_quotes(quotes: Sequence[StoryQuote]) -> list[StoryQuote]:

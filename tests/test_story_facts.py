@@ -9,7 +9,16 @@ from datetime import UTC, datetime
 import pytest
 
 from newsbrief.facts import extract_facts
-from newsbrief.records import Article, ArticleDigest, NumberFact, SourceRef, StoryFacts, StoryNumber, Summary
+from newsbrief.records import (
+    DATE_FROM_FILE_TIME,
+    Article,
+    ArticleDigest,
+    NumberFact,
+    SourceRef,
+    StoryFacts,
+    StoryNumber,
+    Summary,
+)
 from newsbrief.stories.facts import (
     AGREED,
     CHANGED,
@@ -272,3 +281,16 @@ def test_a_figure_inside_a_quotation_is_the_speakers_claim_not_a_story_figure() 
     )
     values = [r.value for n in merge_story_facts([said, reported]).numbers for r in n.readings]
     assert 2600 in values and 2100 not in values
+
+
+def test_a_date_guessed_from_a_files_time_orders_no_figures() -> None:
+    """Two reports whose only dates are their files' times cannot say which figure came first: they differ, and
+    neither a change nor a conflict is claimed."""
+    guessed = [
+        digest("Authorities evacuated 2,100 residents from Harlow Mead on Tuesday.", "one", "Merrow Bulletin", MORNING),
+        digest("Authorities evacuated 2,600 residents from Harlow Mead on Tuesday.", "two", "Harlow Courier", MORNING),
+    ]
+    for found in guessed:
+        found.article.flags.append(DATE_FROM_FILE_TIME)
+    [residents] = [n for n in merge_story_facts(guessed).numbers if n.counts == "residents"]
+    assert residents.status == DIFFER

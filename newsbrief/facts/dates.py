@@ -57,7 +57,7 @@ from spacy.tokens import Span as SpacySpan
 
 from newsbrief.facts.parse import Parsed
 from newsbrief.numbers import is_number_word, ordinal_value, parse_number
-from newsbrief.records import DATE_FROM_FILE_TIME, DateFact
+from newsbrief.records import DateFact
 
 PAST, PRESENT, FUTURE = "past", "present", "future"
 FUTURE_IN_PAST = "future-in-past"  # "said it would ...": later than the saying, which may be before publication
@@ -952,8 +952,7 @@ def extract_dates(parsed: Parsed, near_days: int = NEAR_DAYS) -> list[DateFact]:
     """Every time expression with its TimeML type and value where it resolves, and its sentence. A date that ingest
     took from the file's modification time is a guess, not a reference time: against it "Monday" would name a day the
     article never meant, so relative expressions in such an article stay unresolved."""
-    article = parsed.article
-    published = None if DATE_FROM_FILE_TIME in article.flags else article.published
+    published = parsed.article.known_published
     anchor = Anchor()
     facts = []
     for start, end, words, token in _candidates(parsed):

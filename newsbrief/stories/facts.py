@@ -401,7 +401,7 @@ def _status(quantity: list[tuple[Article, NumberFact]]) -> str:
         articles[article.id] = article
     if len(set().union(*values.values())) == 1:
         return AGREED
-    dated = [articles[a] for a in values if articles[a].published is not None]
+    dated = [articles[a] for a in values if articles[a].known_published is not None]
     together = [
         (a, b)
         for i, a in enumerate(dated)

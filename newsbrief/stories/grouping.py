@@ -64,7 +64,7 @@ from scipy.sparse.csgraph import connected_components
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 from newsbrief.embed import encode
-from newsbrief.records import DATE_FROM_FILE_TIME, UNTITLED, Article
+from newsbrief.records import UNTITLED, Article
 
 _WORD = re.compile(r"\w+")
 _CALENDAR = frozenset(
@@ -388,15 +388,10 @@ def _canonical(members: list[int], articles: Sequence[Article], shingles: Sequen
     same_text = all(
         len(shingles[m] & shingles[fullest]) >= 0.95 * max(len(shingles[m]), len(shingles[fullest])) for m in full
     )
-    days = {m: _days(_known_date(articles[m])) for m in full}  # NaN when unknown
+    days = {m: _days(articles[m].known_published) for m in full}  # NaN when unknown
     if same_text:  # the first dated copy (unknown dates count as late), then one with the outlet's own title
         return min(full, key=lambda m: (np.nan_to_num(days[m], nan=np.inf), not _titled(articles[m]), m))
     return max(full, key=lambda m: (np.nan_to_num(days[m], nan=-np.inf), -m))
-
-
-def _known_date(article: Article) -> datetime | None:
-    """The article's date unless ingest guessed it from a file's modification time (a copy or checkout resets it)."""
-    return None if DATE_FROM_FILE_TIME in article.flags else article.published
 
 
 def _titled(article: Article) -> bool:
