@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from newsbrief.brief import digest_articles
-from newsbrief.records import UNTITLED, Article, ArticleDigest
+from newsbrief.records import UNTITLED, Article, ArticleDigest, SummarySentence
 from newsbrief.render import body_sentences
-from newsbrief.stories import HEADLINE_CHARS, build_stories, story_id
+from newsbrief.stories import HEADLINE_CHARS, _headlines, build_stories, story_id
 from newsbrief.summarise import SummaryOptions
 
 NOON = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
@@ -124,3 +124,16 @@ def test_thousands_of_syndicated_copies_are_one_story_with_one_summary(digests: 
     assert len(story.articles) == 5001 and len(story.copies) == 5000
     assert {s.article_id for s in story.summary} == {"wire"}
     assert len(story.sources) == 5001
+
+
+def test_an_untitled_story_is_not_headlined_by_who_spoke(digests: list[ArticleDigest]) -> None:
+    """ "Ada Price, a port spokeswoman, said ..." names the source, not the news; the best other sentence heads it."""
+    speaker = "Ada Price, a port spokeswoman, said the ferry would not sail again before the spring."
+    report = "The Skarra ferry was towed off the reef on Friday."
+    bare = dataclasses.replace(digests[-1].article, title="", flags=[UNTITLED])
+    summary = [
+        SummarySentence(speaker, 0, len(speaker), article_id=bare.id, score=0.9),
+        SummarySentence(report, 0, len(report), article_id=bare.id, score=0.5),
+    ]
+    [(headline, _)] = _headlines([[dataclasses.replace(digests[-1], article=bare)]], [summary])
+    assert headline == report

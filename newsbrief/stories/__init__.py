@@ -7,6 +7,7 @@ multi-document summariser in `newsbrief.summarise.multidoc`) and works on its ow
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -22,6 +23,10 @@ from newsbrief.summarise.multidoc import StorySummaryOptions, summarise_stories
 
 __all__ = ["StoryOptions", "Watchlist", "build_stories", "story_id"]
 
+# A sentence that opens with who spoke: a short subject, perhaps with a role in commas, then a speech verb.
+_SPEAKER_OPENING = re.compile(
+    r"^[^,.;:]{1,50}?(?:,[^,]{1,80},)?\s+(?:said|says|told|tells|added|warned|announced|reported|claimed)\b"
+)
 HEADLINE_CHARS = 140
 HEADLINE_WINDOW = timedelta(hours=24)  # a headline comes from the story's last day of reports
 
@@ -105,7 +110,8 @@ def _headlines(stories: list[list[ArticleDigest]], summaries: list[list[SummaryS
     """(headline, article id) per story: of the titles of its last day (`_latest`), the one closest to the others in
     meaning (the most representative). A story with no real title is named by its summary sentence that best covers
     the story on its own (shortened past HEADLINE_CHARS; one short enough to stand whole is not repeated below it),
-    never by a sentence picked for position alone (a made-up title is the article's first
+    and not one that opens by naming who spoke ("Etienne Ngangura, a rebel spokesman, said ..."), never by a sentence
+    picked for position alone (a made-up title is the article's first
     sentence, often a dateline, an attribution or a columnist's opener)."""
     titled = [_latest([d for d in story if d.article.title and UNTITLED not in d.article.flags]) for story in stories]
     vectors = iter(encode([d.article.title for story in titled if len(story) > 1 for d in story]))
@@ -117,7 +123,8 @@ def _headlines(stories: list[list[ArticleDigest]], summaries: list[list[SummaryS
             block = np.stack([next(vectors) for _ in candidates])
             chosen = candidates[int(np.argmax(block @ block.mean(0)))]
         else:
-            best = max(summary, key=lambda s: s.score, default=None)
+            reports = [s for s in summary if not _SPEAKER_OPENING.match(s.text)] or summary
+            best = max(reports, key=lambda s: s.score, default=None)
             text = best.text if best else story[0].article.title
             result.append((_shorten(text), best.article_id if best else story[0].article.id))
             continue
