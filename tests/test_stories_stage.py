@@ -137,3 +137,17 @@ def test_an_untitled_story_is_not_headlined_by_who_spoke(digests: list[ArticleDi
     ]
     [(headline, _)] = _headlines([[dataclasses.replace(digests[-1], article=bare)]], [summary])
     assert headline == report
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["Ferry towed off the Skarra reef \u2013 video", "[Photos] Ferry towed off reef", "VIDEO: Ferry towed off reef",
+     "Ferry towed off reef (Video)"],
+)  # fmt: skip
+def test_a_titled_report_heads_a_story_before_a_media_items_label(digests: list[ArticleDigest], label: str) -> None:
+    titled = [
+        dataclasses.replace(digests[-1], article=dataclasses.replace(digests[-1].article, id=f"x-{n}", title=title))
+        for n, title in enumerate([label, "Skarra ferry towed off the reef"])
+    ]
+    [(headline, _)] = _headlines([titled], [[]])
+    assert headline == "Skarra ferry towed off the reef"

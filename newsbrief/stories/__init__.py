@@ -27,6 +27,13 @@ __all__ = ["StoryOptions", "Watchlist", "build_stories", "story_id"]
 _SPEAKER_OPENING = re.compile(
     r"^[^,.;:]{1,50}?(?:,[^,]{1,80},)?\s+(?:said|says|told|tells|added|warned|announced|reported|claimed)\b"
 )
+# A title that labels a media item, not a report: "... – video", "... - in pictures", "... [Photos]", "VIDEO: ...".
+_MEDIA_LABEL = re.compile(
+    r"\s[-\u2013\u2014|:]\s*(?:video|audio|podcast|in pictures|photos?|gallery)\s*$"
+    r"|[\[(](?:video|audio|photos?|gallery|watch)[\])]\s*$|^\s*[\[(](?:video|audio|photos?|gallery|watch)[\])]"
+    r"|^(?:video|watch|photos?|gallery)\s*:",
+    re.IGNORECASE,
+)
 HEADLINE_CHARS = 140
 HEADLINE_WINDOW = timedelta(hours=24)  # a headline comes from the story's last day of reports
 
@@ -111,8 +118,8 @@ def _headlines(stories: list[list[ArticleDigest]], summaries: list[list[SummaryS
     meaning (the most representative). A story with no real title is named by its summary sentence that best covers
     the story on its own (shortened past HEADLINE_CHARS; one short enough to stand whole is not repeated below it),
     and not one that opens by naming who spoke ("Etienne Ngangura, a rebel spokesman, said ..."), never by a sentence
-    picked for position alone (a made-up title is the article's first
-    sentence, often a dateline, an attribution or a columnist's opener)."""
+    picked for position alone (a made-up title is the article's first sentence, often a dateline, an attribution or a
+    columnist's opener). A title labelled as a media item ("... – video", "[Photos]") yields to a report's."""
     titled = [_latest([d for d in story if d.article.title and UNTITLED not in d.article.flags]) for story in stories]
     vectors = iter(encode([d.article.title for story in titled if len(story) > 1 for d in story]))
     result = []
@@ -121,7 +128,9 @@ def _headlines(stories: list[list[ArticleDigest]], summaries: list[list[SummaryS
             chosen = candidates[0]
         elif candidates:
             block = np.stack([next(vectors) for _ in candidates])
-            chosen = candidates[int(np.argmax(block @ block.mean(0)))]
+            closeness = block @ block.mean(0)
+            text = [not _MEDIA_LABEL.search(d.article.title) for d in candidates]  # a report, not a video's label
+            chosen = candidates[max(range(len(candidates)), key=lambda i: (text[i], closeness[i]))]
         else:
             reports = [s for s in summary if not _SPEAKER_OPENING.match(s.text)] or summary
             best = max(reports, key=lambda s: s.score, default=None)
