@@ -183,3 +183,19 @@ def test_a_reader_crash_costs_only_its_file(tmp_path: Path, monkeypatch: pytest.
     assert [a.title for a in articles] == ["Harbour seals return to the estuary"]
     assert Path(entry.source).name == "notes.txt"
     assert entry.reason == "could not read the source (RuntimeError: parser bug)"
+
+
+def test_a_feed_items_title_loses_its_authors_name(tmp_path: Path) -> None:
+    """Some feeds title an item "Headline | Author", with the author in the item's own creator field."""
+    feed = tmp_path / "opinion.rss"
+    body = "The harbour board should publish its accounts before the next rate rise, the columnist argues. " * 8
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>'
+        "<title>Harbour Opinion</title><link>https://opinion.example/</link>"
+        "<item><title>Open the harbour books | Ada Price</title><link>https://opinion.example/a</link>"
+        f"<dc:creator>Ada Price</dc:creator><description>{body}</description>"
+        "<pubDate>Fri, 27 Nov 2026 08:00:00 GMT</pubDate></item></channel></rss>",
+        encoding="utf-8",
+    )
+    [article], _ = ingest_source(str(feed), IngestOptions(fetch_linked_pages=False))
+    assert article.title == "Open the harbour books" and article.author == "Ada Price"

@@ -20,7 +20,7 @@ from newsbrief.ingest.build import Result, make_article, parse_datetime, skip
 from newsbrief.ingest.fetch import FetchError, Refused, Web
 from newsbrief.ingest.markup import html_to_text
 from newsbrief.ingest.options import IngestOptions
-from newsbrief.ingest.pages import Page, fetch_page
+from newsbrief.ingest.pages import Page, fetch_page, without_credit
 from newsbrief.ingest.urls import host_name, is_http_url
 from newsbrief.records import DATE_FROM_FEED, DATE_FROM_PAGE, Article, Skipped
 from newsbrief.text import word_count
@@ -182,7 +182,7 @@ def _article(
     return make_article(
         origin,
         text,
-        title=item.title,
+        title=without_credit(item.title, [author, source]),
         url=item.link,
         source=source,
         published=published,
