@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from newsbrief.cli import app
-from newsbrief.records import DATE_FROM_FILE_TIME, UNTITLED, Article
+from newsbrief.records import DATE_FROM_FILE_TIME, SOURCE_FROM_LOCATION, UNTITLED, Article
 from newsbrief.stories.grouping import (
     GroupingOptions,
     _shared_neighbours,
@@ -204,7 +204,7 @@ def test_cluster_command_reads_dates_and_writes_stories(tmp_path) -> None:
     assert story["n"] == story["s"] != story["p"]
 
 
-def test_a_copy_dated_by_its_files_time_is_not_taken_for_the_first_and_a_titled_copy_beats_an_extract() -> None:
+def test_a_copy_dated_by_its_files_time_is_not_the_first_and_a_copy_with_its_metadata_beats_an_extract() -> None:
     guessed = article("extract", FLOOD_NORTH, published=DAY - timedelta(days=3))
     guessed.flags.append(DATE_FROM_FILE_TIME)  # mtime of a saved extract: a guess, however early
     page = article("page", FLOOD_NORTH, "Dam bursts above Northbrook", published=DAY)
@@ -213,3 +213,6 @@ def test_a_copy_dated_by_its_files_time_is_not_taken_for_the_first_and_a_titled_
     undated_extract.flags.append(UNTITLED)
     undated_page = article("page", FLOOD_NORTH, "Dam bursts above Northbrook")
     assert near_duplicates([undated_extract, undated_page]) == {0: 1}
+    saved = article("expected", FLOOD_NORTH, "Dam bursts above Northbrook")
+    saved.flags.append(SOURCE_FROM_LOCATION)  # named after its file: the outlet's own name was lost
+    assert near_duplicates([saved, undated_page]) == {0: 1}

@@ -199,3 +199,14 @@ def test_a_feed_items_title_loses_its_authors_name(tmp_path: Path) -> None:
     )
     [article], _ = ingest_source(str(feed), IngestOptions(fetch_linked_pages=False))
     assert article.title == "Open the harbour books" and article.author == "Ada Price"
+
+
+def test_an_article_named_after_its_file_says_so(tmp_path: Path) -> None:
+    """The outlet a record names is its own; a file's name standing in for it is flagged, so a copy that kept its
+    outlet's name can be preferred to it."""
+    body = "The harbour board published its accounts on Friday after a year of questions from the council. " * 3
+    (tmp_path / "named.md").write_text(f"---\nsource: Lindmoor Post\ntitle: Accounts out\n---\n{body}")
+    (tmp_path / "saved-copy.txt").write_text(f"Accounts out\n\n{body}")
+    articles, _ = ingest_source(str(tmp_path))
+    flagged = {a.source: "source_from_location" in a.flags for a in articles}
+    assert flagged == {"Lindmoor Post": False, "saved-copy": True}

@@ -17,7 +17,7 @@ from dateutil import parser as dateparser
 
 from newsbrief.ingest.fetch import FetchError
 from newsbrief.ingest.urls import host_name, url_id
-from newsbrief.records import UNTITLED, Article, Skipped
+from newsbrief.records import SOURCE_FROM_LOCATION, UNTITLED, Article, Skipped
 from newsbrief.text import (
     content_hash,
     guess_language,
@@ -65,6 +65,7 @@ def make_article(
     title: str | None = None,
     url: str | None = None,
     source: str | None = None,
+    fallback_source: str | None = None,
     published: datetime | str | time.struct_time | None = None,
     author: str | None = None,
     article_id: str | None = None,
@@ -72,7 +73,9 @@ def make_article(
     flags: list[str] | None = None,
     fetched_at: datetime | None = None,
 ) -> Article | Skipped:
-    """Check and assemble one article; `origin` is what the user asked for (feed URL, file path) for reports."""
+    """Check and assemble one article; `origin` is what the user asked for (feed URL, file path) for reports.
+    `source` is the outlet the record itself names; without one, `fallback_source` (a file's name), the URL's host or
+    the origin stands in, flagged `source_from_location`."""
     text = normalise_whitespace(text)
     title = normalise_whitespace(title or "").replace("\n", " ") or None
     sentences = split_sentences(text)
@@ -84,17 +87,18 @@ def make_article(
         return skip(origin, f"too little text to use ({words} word{'' if words == 1 else 's'})", url, title)
     if language != "en":
         return skip(origin, not_english(language, declared_language), url, title)
+    named = (source or "").strip()
     return Article(
         id=article_id or (url_id(url) if url else content_hash(text)),
         url=url,
-        source=(source or "").strip() or (host_name(url) if url else "") or origin,
+        source=named or (fallback_source or "").strip() or (host_name(url) if url else "") or origin,
         title=title or _title_from(sentences[0].text),
         text=text,
         published=parse_datetime(published),
         language=language,
         author=(author or "").strip() or None,
         fetched_at=fetched_at or datetime.now(UTC),
-        flags=list(flags or []) + ([] if title else [UNTITLED]),
+        flags=list(flags or []) + ([] if title else [UNTITLED]) + ([] if named else [SOURCE_FROM_LOCATION]),
     )
 
 

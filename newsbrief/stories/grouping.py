@@ -64,7 +64,7 @@ from scipy.sparse.csgraph import connected_components
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 from newsbrief.embed import encode
-from newsbrief.records import UNTITLED, Article
+from newsbrief.records import SOURCE_FROM_LOCATION, UNTITLED, Article
 
 _WORD = re.compile(r"\w+")
 _CALENDAR = frozenset(
@@ -332,7 +332,7 @@ def near_duplicates(
 
     The canonical version: among copies with the same text (containment >= 0.95 both ways: syndication) the
     earliest published, as the first to print it is the original (a date guessed from a file's time counts as
-    unknown), then one that carries its own title (an extract without one lost the outlet's headline); among versions
+    unknown), then one that carries its own title and outlet name (an extract without them lost them); among versions
     that differ (an update: sentences changed or added) the fullest (an added paragraph is news; a syndicated copy is
     often trimmed), and of those about as full (within 10% of the fullest) the latest, as an update supersedes what
     it corrects; then the first given.
@@ -389,10 +389,11 @@ def _canonical(members: list[int], articles: Sequence[Article], shingles: Sequen
         len(shingles[m] & shingles[fullest]) >= 0.95 * max(len(shingles[m]), len(shingles[fullest])) for m in full
     )
     days = {m: _days(articles[m].known_published) for m in full}  # NaN when unknown
-    if same_text:  # the first dated copy (unknown dates count as late), then one with the outlet's own title
-        return min(full, key=lambda m: (np.nan_to_num(days[m], nan=np.inf), not _titled(articles[m]), m))
+    if same_text:  # the first dated copy (unknown dates count as late), then one with the outlet's own title and name
+        return min(full, key=lambda m: (np.nan_to_num(days[m], nan=np.inf), -_own_metadata(articles[m]), m))
     return max(full, key=lambda m: (np.nan_to_num(days[m], nan=-np.inf), -m))
 
 
-def _titled(article: Article) -> bool:
-    return bool(article.title) and UNTITLED not in article.flags
+def _own_metadata(article: Article) -> int:
+    """How much of its own metadata a copy kept: a title, an outlet name (an extract or a saved file may lack both)."""
+    return (bool(article.title) and UNTITLED not in article.flags) + (SOURCE_FROM_LOCATION not in article.flags)
