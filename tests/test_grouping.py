@@ -216,3 +216,6 @@ def test_a_copy_dated_by_its_files_time_is_not_the_first_and_a_copy_with_its_met
     saved = article("expected", FLOOD_NORTH, "Dam bursts above Northbrook")
     saved.flags.append(SOURCE_FROM_LOCATION)  # named after its file: the outlet's own name was lost
     assert near_duplicates([saved, undated_page]) == {0: 1}
+    saved_update = article("expected", FLOOD_NORTH + " Two roads reopened.", "Dam bursts above Northbrook")
+    saved_update.flags.append(SOURCE_FROM_LOCATION)  # a few words fuller, but without its outlet's name
+    assert near_duplicates([saved_update, undated_page]) == {0: 1}

@@ -334,8 +334,8 @@ def near_duplicates(
     earliest published, as the first to print it is the original (a date guessed from a file's time counts as
     unknown), then one that carries its own title and outlet name (an extract without them lost them); among versions
     that differ (an update: sentences changed or added) the fullest (an added paragraph is news; a syndicated copy is
-    often trimmed), and of those about as full (within 10% of the fullest) the latest, as an update supersedes what
-    it corrects; then the first given.
+    often trimmed), and of those about as full (within 10% of the fullest) one with its own title and outlet name,
+    then the latest, as an update supersedes what it corrects; then the first given.
     """
     shingles = [_shingles(a.text, shingle_words) for a in articles]
     versions = DisjointSet(range(len(articles)))
@@ -391,7 +391,7 @@ def _canonical(members: list[int], articles: Sequence[Article], shingles: Sequen
     days = {m: _days(articles[m].known_published) for m in full}  # NaN when unknown
     if same_text:  # the first dated copy (unknown dates count as late), then one with the outlet's own title and name
         return min(full, key=lambda m: (np.nan_to_num(days[m], nan=np.inf), -_own_metadata(articles[m]), m))
-    return max(full, key=lambda m: (np.nan_to_num(days[m], nan=-np.inf), -m))
+    return max(full, key=lambda m: (_own_metadata(articles[m]), np.nan_to_num(days[m], nan=-np.inf), -m))
 
 
 def _own_metadata(article: Article) -> int:
