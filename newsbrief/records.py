@@ -28,6 +28,7 @@ def to_jsonable(value: Any) -> Any:
 
 UNTITLED = "title_from_text"  # Article flag: the outlet gave no title, so its first sentence stands in
 SOURCE_FROM_LOCATION = "source_from_location"  # Article flag: no outlet name in the record; its host or file names it
+OPINION = "opinion"  # Article flag: its address files it under opinion or comment: the writer's views, not a report
 # Article flags that say where the date of an article whose own record has none came from, so a reader of brief.json
 # can weigh it: the linked page's metadata, the feed's own date (when the feed was updated), the file's mtime.
 DATE_FROM_PAGE = "date_from_page"

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from newsbrief.ingest import dedupe
-from newsbrief.ingest.build import parse_datetime
+from newsbrief.ingest.build import make_article, parse_datetime
 from newsbrief.ingest.feeds import looks_like_feed
 from newsbrief.ingest.files import split_front_matter
 from newsbrief.ingest.markup import html_to_text
@@ -118,3 +118,20 @@ def test_a_page_titles_trailing_author_or_site_name_is_not_the_headline(
     title: str | None, credits: list[str], expected: str | None
 ) -> None:
     assert without_credit(title, credits) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "opinion"),
+    [
+        ("https://paper.example/commentisfree/2026/nov/27/harbour", True),
+        ("https://paper.example/opinion/harbour-board-must-go", True),
+        ("https://paper.example/news/editorials/harbour", True),
+        ("https://paper.example/news/2026/11/27/harbour-reopens", False),
+        ("https://forum.example/r/harbour/comments/42ax/harbour_reopens", False),  # a thread, not a column
+        ("https://paper.example/opinionated-harbour-cats", False),
+    ],
+)
+def test_an_article_filed_under_opinion_is_flagged(url: str, opinion: bool) -> None:
+    text = "The harbour board reopened the north pier on Friday after divers checked its supports for a week. " * 2
+    article = make_article("feed", text, title="Harbour", url=url)
+    assert ("opinion" in article.flags) is opinion

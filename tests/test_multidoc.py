@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from newsbrief.cli import app
-from newsbrief.records import Article
+from newsbrief.records import OPINION, Article
 from newsbrief.summarise import centrality
 from newsbrief.summarise.multidoc import StorySummaryOptions, summarise_stories, summarise_story
 
@@ -189,3 +189,13 @@ def test_a_story_of_only_pointing_sentences_still_gets_a_summary() -> None:
     story = [_article("a", "It was the third flood this year in Oskby and the river is still rising.", "A")]
     story.append(_article("b", "They said the Harnel dam had not been inspected since the sawmill closed.", "B"))
     assert summarise_story(story)
+
+
+def test_an_opinion_piece_colours_the_story_but_is_not_told_as_its_facts() -> None:
+    column = "It was the worst-run flood response this valley has seen. The council should resign over the Harnel dam."
+    story = [*STORY[:3], _article("column", column, "Valley Post Opinion")]
+    story[3].flags.append(OPINION)
+    summary = summarise_story(story)
+    assert summary and all(s.article_id != "column" for s in summary)
+    [alone] = [summarise_story([story[3]])]
+    assert alone  # a story told only by columns still has a summary

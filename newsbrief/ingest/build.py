@@ -8,16 +8,18 @@ a timezone-aware publication date.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from dateutil import parser as dateparser
 
 from newsbrief.ingest.fetch import FetchError
 from newsbrief.ingest.urls import host_name, url_id
-from newsbrief.records import SOURCE_FROM_LOCATION, UNTITLED, Article, Skipped
+from newsbrief.records import OPINION, SOURCE_FROM_LOCATION, UNTITLED, Article, Skipped
 from newsbrief.text import (
     content_hash,
     guess_language,
@@ -30,6 +32,11 @@ from newsbrief.text import (
 log = logging.getLogger("newsbrief.ingest")
 
 _TITLE_CHARS = 120
+# A path section where outlets file their writers' views rather than reports ("/commentisfree/", "/opinion/",
+# "/editorials/"); a forum's "/comments/" is a thread, not a column.
+_OPINION_SECTION = re.compile(
+    r"/(?:opinions?|commentisfree|comment|commentary|editorials?|columns?|columnists?|op-?eds?)(?:/|$)", re.IGNORECASE
+)
 TRUNCATED = "truncated"  # Article flag: only the first `max_article_chars` of the text were kept
 
 Result = tuple[list[Article], list[Skipped]]
@@ -98,7 +105,10 @@ def make_article(
         language=language,
         author=(author or "").strip() or None,
         fetched_at=fetched_at or datetime.now(UTC),
-        flags=list(flags or []) + ([] if title else [UNTITLED]) + ([] if named else [SOURCE_FROM_LOCATION]),
+        flags=list(flags or [])
+        + ([] if title else [UNTITLED])
+        + ([] if named else [SOURCE_FROM_LOCATION])
+        + ([OPINION] if url and _OPINION_SECTION.search(urlsplit(url).path) else []),
     )
 
 

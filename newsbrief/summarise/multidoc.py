@@ -14,9 +14,10 @@ MiniLM bars the paraphrases that word overlap misses: two picks closer than PARA
 `StorySummaryOptions.paraphrase_cosine`) are not shown together, so one fact told by two outlets in their own words
 appears once; only the picks are embedded, in one call per round for all stories of a batch.
 
-Candidates are `article_units` marked eligible (no boilerplate, fragments, quote pieces or dangling openers) and at
-most MAX_SENTENCE_WORDS long: a long sentence spends the budget on one fact. The budget is hard: the summary never
-exceeds `options.words`; a story whose every candidate is longer gets none.
+Candidates are `article_units` marked eligible (no boilerplate, fragments, quote pieces or dangling openers; none of an
+opinion piece's, flagged by ingest from its address, when the story has reports: a columnist's view is not the story's
+fact) and at most MAX_SENTENCE_WORDS long: a long sentence spends the budget on one fact. The budget is hard: the
+summary never exceeds `options.words`; a story whose every candidate is longer gets none.
 
 Order is news order, not article order: sentences sorted by their position in their own article (leads first),
 then by the article's publication time (newest first, unknown last), then by the order articles were given. Each
@@ -108,7 +109,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from newsbrief.embed import encode
-from newsbrief.records import Article, SummarySentence
+from newsbrief.records import OPINION, Article, SummarySentence
 from newsbrief.summarise.centrality import _bar_paraphrases, _search, _Unit, article_units, relax
 
 POSITION_DECAY = 4.0  # sentences; weight of the i-th sentence of an article in the reference is exp(-i / decay)
@@ -192,6 +193,11 @@ def _prepare(articles: Sequence[Article], options: StorySummaryOptions) -> _Stor
         for a, article in enumerate(articles)
         for position, unit in enumerate(article_units(article.text, short_is_content=False))
     ]
+    reports = {a for a, article in enumerate(articles) if OPINION not in article.flags}
+    if reports and len(reports) < len(articles):  # a column's views are not told as the story's facts
+        for candidate in units:
+            if candidate.article not in reports:
+                candidate.unit.eligible = candidate.unit.follows = False
     if not any(c.unit.eligible for c in units):
         relax([c.unit for c in units])
     seen: set[str] = set()
