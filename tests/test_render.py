@@ -6,6 +6,7 @@ import json
 from datetime import UTC, date, datetime
 
 from newsbrief.records import (
+    DATE_FROM_FILE_TIME,
     Article,
     ArticleDigest,
     Brief,
@@ -178,3 +179,11 @@ def test_a_phrase_in_quote_marks_is_not_shown_as_what_someone_said() -> None:
     unnamed = StoryQuote("We will open the bridge on Monday", None, None, "direct", [ref])
     statement = StoryQuote("The bridge will carry trams by spring", "Ines Calloway", None, "direct", [ref])
     assert shown_quotes([scare, unnamed, statement]) == [statement, unnamed]
+
+
+def test_a_story_dated_only_by_its_files_time_shows_no_time() -> None:
+    brief = make_brief()
+    assert "2026-11-27 08:30" in render_markdown(brief)
+    brief.stories[0].articles[0].article.flags.append(DATE_FROM_FILE_TIME)
+    markdown = render_markdown(brief)
+    assert "2026-11-27 08:30" not in markdown and "(file date)" in markdown
