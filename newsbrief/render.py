@@ -72,6 +72,7 @@ def environment(user_templates: Path | None = None) -> Environment:
     env.filters["short_time"] = lambda value: value.strftime("%-d %b %H:%M") if value else "undated"
     env.filters["counted"] = counted
     env.filters["body_sentences"] = body_sentences
+    env.filters["headline_sentence"] = headline_sentence
     env.filters["headline_url"] = headline_url
     env.filters["figure_phrase"] = figure_phrase
     env.filters["shown_quotes"] = shown_quotes
@@ -118,9 +119,19 @@ def headline_url(story: Story) -> str:
     return safe_url(url)
 
 
+def headline_sentence(story: Story) -> SummarySentence | None:
+    """The summary sentence an untitled story's headline was taken from (whole, or shortened with "…"), if any: over
+    the story it is given whole, with its source marker, and the summary then starts after it, so the reader reads it
+    once and all of it (At a glance keeps the short form)."""
+    stem = story.headline.removesuffix("…")
+    shortened = bool(stem) and stem != story.headline
+    return next((s for s in story.summary if s.text == story.headline or (shortened and s.text.startswith(stem))), None)
+
+
 def body_sentences(story: Story) -> list[SummarySentence]:
-    """The story summary less the sentence that is already its headline (an untitled story's): read once, not twice."""
-    return [s for s in story.summary if s.text != story.headline]
+    """The story summary less the sentence that is already its heading (an untitled story's): read once, not twice."""
+    heading = headline_sentence(story)
+    return [s for s in story.summary if s is not heading]
 
 
 def skip_tally(skipped: Sequence[Skipped]) -> list[tuple[str, int]]:

@@ -24,7 +24,16 @@ from newsbrief.records import (
     Summary,
     SummarySentence,
 )
-from newsbrief.render import figure_phrase, render_all, render_html, render_markdown, safe_url, shown_quotes
+from newsbrief.render import (
+    body_sentences,
+    figure_phrase,
+    headline_sentence,
+    render_all,
+    render_html,
+    render_markdown,
+    safe_url,
+    shown_quotes,
+)
 
 EVIL = 'Officials said <script>alert("x")</script> the [vote](javascript:alert(1)) passed.'
 
@@ -187,3 +196,20 @@ def test_a_story_dated_only_by_its_files_time_shows_no_time() -> None:
     brief.stories[0].articles[0].article.flags.append(DATE_FROM_FILE_TIME)
     markdown = render_markdown(brief)
     assert "2026-11-27 08:30" not in markdown and "(file date)" in markdown
+
+
+def test_a_titled_story_keeps_its_summary_whole_under_its_title() -> None:
+    brief = make_brief()
+    [story] = brief.stories
+    story.headline = "Officials said"  # a real title that a summary sentence happens to start with
+    assert [s.text for s in body_sentences(story)] == [EVIL] and headline_sentence(story) is None
+
+
+def test_an_untitled_storys_shortened_headline_is_given_whole_over_it_once_with_its_marker() -> None:
+    brief = make_brief()
+    [story] = brief.stories
+    story.headline = "Officials said <script>…"  # shortened from its only summary sentence
+    markdown = render_markdown(brief)
+    block = markdown.split("## Top stories")[1]
+    assert block.count("Officials said") == 1 and "[1]\n_**New**" in block
+    assert "— Harbour" in markdown.split("## At a glance")[1].split("##")[0]  # the glance keeps the short form

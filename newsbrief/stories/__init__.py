@@ -116,7 +116,7 @@ def _story_summaries(stories: list[list[ArticleDigest]], options: StorySummaryOp
 def _headlines(stories: list[list[ArticleDigest]], summaries: list[list[SummarySentence]]) -> list[tuple[str, str]]:
     """(headline, article id) per story: of the titles of its last day (`_latest`), the one closest to the others in
     meaning (the most representative). A story with no real title is named by its summary sentence that best covers
-    the story on its own (shortened past HEADLINE_CHARS; one short enough to stand whole is not repeated below it),
+    the story on its own (shortened past HEADLINE_CHARS; the brief gives it whole over the story, and not again),
     and not one that opens by naming who spoke ("Etienne Ngangura, a rebel spokesman, said ..."), never by a sentence
     picked for position alone (a made-up title is the article's first sentence, often a dateline, an attribution or a
     columnist's opener). A title labelled as a media item ("... – video", "[Photos]") yields to a report's."""
