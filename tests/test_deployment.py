@@ -89,7 +89,13 @@ def _prefect(env: dict[str, str], *arguments: str, cwd: Path | None = None) -> s
 
 
 def _api(env: dict[str, str], method: str, path: str, **json: object) -> object:
-    response = httpx.request(method, env["PREFECT_API_URL"] + path, json=json or None, timeout=30)
+    """One API call, retried on the transient answers Prefect's own client retries (429, 502, 503): a temporary
+    SQLite server answers 503 while the serving process holds its database to write the deployment's schedule."""
+    for attempt in range(5):
+        response = httpx.request(method, env["PREFECT_API_URL"] + path, json=json or None, timeout=30)
+        if response.status_code not in (429, 502, 503) or attempt == 4:
+            break
+        time.sleep(2**attempt)
     response.raise_for_status()
     return response.json()
 
