@@ -17,6 +17,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
@@ -44,6 +45,13 @@ TURN_LABEL = re.compile(r"[QA]\.")
 # Double quote marks of every style news uses: straight and curly, guillemets, German low marks, and wire copy's
 # ``...'' (two backticks, two apostrophes).
 QUOTE_MARK = re.compile(r"``|''|[\"\u201c\u201d\u00ab\u00bb\u201e]")
+# The marks `find_marked_quotes` reads: opening, closing and straight doubles, the same for singles (British
+# outlets quote with them), wire copy's doubled ``...'' and ''...'', and what may stand before an opening mark.
+_OPEN, _CLOSE = "open", "close"
+_DOUBLE = '\u201c\u201d"'
+_SINGLE = "\u2018\u2019'"
+DOUBLED_QUOTE_MARKS = ("``", "''")  # two marks that stand for one double mark
+_OPENING_CONTEXT = "([{\u2014\u2013-/"
 _OPENING_QUOTE = re.compile(r"\s*(?:``|[\"'`\u201c\u201d\u2018\u00ab\u00bb\u201e])")
 _PARAGRAPH = re.compile(r"\n\s*\n|\n(?=\s*[-*\u2022]\s)|\n")
 _WORD = re.compile(r"[A-Za-z\u00C0-\u024F]+")
@@ -144,34 +152,80 @@ def odd_quote_marks(text: str) -> bool:
 
 
 def inside_quotations(text: str, positions: Sequence[int]) -> list[bool]:
-    """For each position in `text`, whether it sits inside a quotation, one that an earlier mark opened and a later
-    mark closes: the middle of ``A. B. C,'' said X is X's words, though it carries no mark of its own. Marks are read
-    by direction (``, \u201c, \u00ab and \u201e open; '', \u201d and \u00bb close; a straight " opens after a space
-    or a bracket), and only the nearest mark on each side counts, within one paragraph, so a stray or unclosed mark
-    upsets nothing beyond itself."""
-    marks = [(m.start(), _opens(text, m)) for m in QUOTE_MARK.finditer(text)]
-    starts = [position for position, _ in marks]
+    """For each position in `text`, whether it sits inside a quotation that `find_marked_quotes` pairs: the middle
+    of ``A. B. C,'' said X is X's words, though it carries no mark of its own. Unbalanced marks pair with nothing,
+    so a stray or unclosed mark upsets nothing beyond itself."""
+    quotes = sorted((m.open_at, m.close_at) for m in find_marked_quotes(text))
+    opens = [open_at for open_at, _ in quotes]
     inside = []
     for position in positions:
-        after = bisect.bisect_left(starts, position)
-        before = marks[after - 1] if after else None
-        inside.append(
-            before is not None
-            and before[1]
-            and after < len(marks)
-            and not marks[after][1]
-            and "\n" not in text[before[0] : position]
-        )
+        nearest = bisect.bisect_left(opens, position) - 1  # the last quotation opened before the position
+        inside.append(nearest >= 0 and position < quotes[nearest][1])
     return inside
 
 
-def _opens(text: str, mark: re.Match[str]) -> bool:
-    found = mark.group()
-    if found in ("``", "\u201c", "\u00ab", "\u201e"):
-        return True
-    if found in ("''", "\u201d", "\u00bb"):
-        return False
-    return mark.start() == 0 or text[mark.start() - 1] in " \t\n(["
+@dataclass
+class MarkedQuote:
+    """A direct quote found from its marks: mark positions, and whether it continues into the next paragraph."""
+
+    open_at: int
+    close_at: int  # position of the closing mark, or the paragraph end for a continued quote
+    continued: bool
+
+
+def find_marked_quotes(text: str) -> list[MarkedQuote]:
+    """Quote spans delimited by quotation marks; unbalanced marks are skipped, never guessed.
+
+    A paragraph with double marks quotes with them (single ones inside are nested quotes or apostrophes); one
+    without any quotes with single marks, as British outlets do, telling apostrophes apart by their context.
+    """
+    found: list[MarkedQuote] = []
+    paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    for index, (start, end) in enumerate(paragraphs):
+        paragraph = text[start:end]
+        doubled = any(pair in paragraph for pair in DOUBLED_QUOTE_MARKS)
+        style = _DOUBLE if doubled or any(c in _DOUBLE for c in paragraph) else _SINGLE
+        current: int | None = None
+        for pos in range(start, end):
+            kind = _mark_kind(text, pos, start, end, style)
+            if kind == _OPEN:
+                current = pos
+            elif kind == _CLOSE and current is not None:
+                found.append(MarkedQuote(current, pos, False))
+                current = None
+        if current is not None and index + 1 < len(paragraphs):
+            next_start, next_end = paragraphs[index + 1]
+            if _mark_kind(text, next_start, next_start, next_end, style) == _OPEN:
+                found.append(MarkedQuote(current, end, True))
+    return found
+
+
+def _mark_kind(text: str, pos: int, start: int, end: int, style: str) -> str | None:
+    """Whether the character at `pos` opens or closes a quote in `style` (opening, closing, straight mark)."""
+    char = text[pos]
+    if style is _DOUBLE and text[pos - 1 : pos + 1] in DOUBLED_QUOTE_MARKS and pos > start:
+        return None  # the second mark of a pair
+    if style is _DOUBLE and text[pos : pos + 2] in DOUBLED_QUOTE_MARKS:  # ``AP style'' and ''typewriter style''
+        after = text[pos + 2] if pos + 2 < end else " "
+        before = text[pos - 1] if pos > start else " "
+        opens = char == "`" or ((before.isspace() or before in _OPENING_CONTEXT) and not after.isspace())
+        return _OPEN if opens else _CLOSE
+    if char not in style:
+        return None
+    before = text[pos - 1] if pos > start else " "
+    after = text[pos + 1] if pos + 1 < end else " "
+    single = style is _SINGLE
+    if char == style[0]:
+        return _OPEN if not after.isspace() else None
+    if char == style[1] and not single:
+        return _CLOSE
+    if single and before.isalnum() and after.isalnum():
+        return None  # an apostrophe: don't, O'Brien
+    if char == style[2] and (before.isspace() or before in _OPENING_CONTEXT) and not after.isspace():
+        return _OPEN
+    if before.isspace() or after.isalnum() or (single and before in "sS"):
+        return None  # not a closing mark; for single marks also a plural possessive: the players' union
+    return _CLOSE
 
 
 def _paragraph_bounds(text: str) -> list[tuple[int, int]]:

@@ -29,7 +29,6 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from spacy.tokens import Token
 
@@ -37,6 +36,7 @@ from newsbrief.facts.coref import PronounResolver
 from newsbrief.facts.entities import TITLES, person_key, person_names
 from newsbrief.facts.parse import Parsed
 from newsbrief.records import Entity, Quote, Span
+from newsbrief.text import DOUBLED_QUOTE_MARKS, MarkedQuote, find_marked_quotes
 
 SPEECH_VERBS = frozenset(
     "say tell add state explain note claim argue insist write ask reply respond warn declare announce comment "
@@ -54,11 +54,6 @@ INTENTION_VERBS = frozenset(
     "encourage".split()
 )
 MIN_WORDS = 3
-_OPEN, _CLOSE = "open", "close"
-_DOUBLE = '“”"'  # opening, closing, straight
-_SINGLE = "‘’'"
-_DOUBLED = ("``", "''")  # two marks that stand for one double mark
-_OPENING_CONTEXT = "([{—–-/"
 _DETERMINERS = frozenset({"the", "a", "an"})
 _ROLE_TRIM = " ,;:—–-\t\n"
 _ROLE_DEPS = frozenset({"compound", "amod", "nmod", "poss", "case", "det", "nummod"})
@@ -66,73 +61,12 @@ _WHEN = frozenset({"DATE", "TIME"})
 _PARENTHETICAL = re.compile(r"\s*\([^()]*\)?\s*$")
 
 
-@dataclass
-class _Marked:
-    """A direct quote found from its marks: mark positions, and whether it continues into the next paragraph."""
-
-    open_at: int
-    close_at: int  # position of the closing mark, or the paragraph end for a continued quote
-    continued: bool
-
-
-def find_marked_quotes(text: str) -> list[_Marked]:
-    """Quote spans delimited by quotation marks; unbalanced marks are skipped, never guessed.
-
-    A paragraph with double marks quotes with them (single ones inside are nested quotes or apostrophes); one
-    without any quotes with single marks, as British outlets do, telling apostrophes apart by their context.
-    """
-    found: list[_Marked] = []
-    paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
-    for index, (start, end) in enumerate(paragraphs):
-        paragraph = text[start:end]
-        doubled = any(pair in paragraph for pair in _DOUBLED)
-        style = _DOUBLE if doubled or any(c in _DOUBLE for c in paragraph) else _SINGLE
-        current: int | None = None
-        for pos in range(start, end):
-            kind = _mark_kind(text, pos, start, end, style)
-            if kind == _OPEN:
-                current = pos
-            elif kind == _CLOSE and current is not None:
-                found.append(_Marked(current, pos, False))
-                current = None
-        if current is not None and index + 1 < len(paragraphs):
-            next_start, next_end = paragraphs[index + 1]
-            if _mark_kind(text, next_start, next_start, next_end, style) == _OPEN:
-                found.append(_Marked(current, end, True))
-    return found
-
-
-def _mark_kind(text: str, pos: int, start: int, end: int, style: str) -> str | None:
-    """Whether the character at `pos` opens or closes a quote in `style` (opening, closing, straight mark)."""
-    char = text[pos]
-    if style is _DOUBLE and text[pos - 1 : pos + 1] in _DOUBLED and pos > start:
-        return None  # the second mark of a pair
-    if style is _DOUBLE and text[pos : pos + 2] in _DOUBLED:  # ``AP style'' and ''typewriter style''
-        after = text[pos + 2] if pos + 2 < end else " "
-        before = text[pos - 1] if pos > start else " "
-        opens = char == "`" or ((before.isspace() or before in _OPENING_CONTEXT) and not after.isspace())
-        return _OPEN if opens else _CLOSE
-    if char not in style:
-        return None
-    before = text[pos - 1] if pos > start else " "
-    after = text[pos + 1] if pos + 1 < end else " "
-    single = style is _SINGLE
-    if char == style[0]:
-        return _OPEN if not after.isspace() else None
-    if char == style[1] and not single:
-        return _CLOSE
-    if single and before.isalnum() and after.isalnum():
-        return None  # an apostrophe: don't, O'Brien
-    if char == style[2] and (before.isspace() or before in _OPENING_CONTEXT) and not after.isspace():
-        return _OPEN
-    if before.isspace() or after.isalnum() or (single and before in "sS"):
-        return None  # not a closing mark; for single marks also a plural possessive: the players' union
-    return _CLOSE
-
-
-def _content(text: str, marked: _Marked) -> tuple[int, int]:
+def _content(text: str, marked: MarkedQuote) -> tuple[int, int]:
     """Content offsets inside the marks, without surrounding space or the trailing comma of news style."""
-    a, b = marked.open_at + (2 if text[marked.open_at : marked.open_at + 2] in _DOUBLED else 1), marked.close_at
+    a, b = (
+        marked.open_at + (2 if text[marked.open_at : marked.open_at + 2] in DOUBLED_QUOTE_MARKS else 1),
+        marked.close_at,
+    )
     while a < b and text[a].isspace():
         a += 1
     while b > a and (text[b - 1].isspace() or text[b - 1] == ","):
@@ -339,7 +273,7 @@ def extract_quotes(parsed: Parsed, entities: Sequence[Entity], resolver: Pronoun
     speakers = _Speakers(parsed, entities, resolver)
     marked = find_marked_quotes(text)
     quotes: list[Quote] = []
-    kept_marks: list[_Marked] = []
+    kept_marks: list[MarkedQuote] = []
     used_verbs: set[tuple[int, int]] = set()
     for index, mark in enumerate(marked):
         a, b = _content(text, mark)
@@ -370,7 +304,7 @@ _NAME_RUN = re.compile(r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|da|del|van
 CAPTION_WORDS = 6
 
 
-def _caption(text: str, mark: _Marked) -> Span | None:
+def _caption(text: str, mark: MarkedQuote) -> Span | None:
     """A name set off by a dash as a line of its own beside the quote: '"..." ― Ana Ruiz' or 'Ana Ruiz ― "..."'
     (captions, collected reader comments), the name being a run of capitalised words that fills the rest of the
     line."""
@@ -402,7 +336,7 @@ def _name_span(text: str, start: int, end: int) -> Span | None:
 
 
 def _find_attribution(
-    parsed: Parsed, marked: Sequence[_Marked], index: int, content: tuple[int, int]
+    parsed: Parsed, marked: Sequence[MarkedQuote], index: int, content: tuple[int, int]
 ) -> tuple[Token, int, Token | None] | None:
     text, mark = parsed.text, marked[index]
     para_start = text.rfind("\n", 0, mark.open_at) + 1
@@ -458,7 +392,7 @@ def _until_sentence_end(tokens: Sequence[tuple[int, Token]]) -> list[tuple[int, 
     return kept
 
 
-def _inherit_speakers(quotes: Sequence[Quote], marks: Sequence[_Marked], text: str) -> None:
+def _inherit_speakers(quotes: Sequence[Quote], marks: Sequence[MarkedQuote], text: str) -> None:
     """News convention: an unattributed quote in the same paragraph as the quote before it, or continuing it from
     the previous paragraph, has the same speaker; a continued paragraph also takes the speaker found where the
     quote finally closes."""
