@@ -22,6 +22,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, S
 from markupsafe import Markup, escape
 
 from newsbrief.records import (
+    Article,
     Brief,
     Reading,
     Skipped,
@@ -86,7 +87,8 @@ def figure_phrase(reading: Reading, story: Story, counts: str = "") -> str:
     around the number, FIGURE_WORDS_BEFORE words before it (more, up to the clause's start, where the counted noun
     stands earlier: "the number of people told to leave ... to about 4,800") and FIGURE_WORDS_AFTER after: "40
     people" alone does not say whether they were killed, captured or rescued."""
-    text = next((d.article.text for d in story.articles if d.article.id == reading.article_id), "")
+    article = _article(story, reading.article_id)
+    text = article.text if article else ""
     if text[reading.start : reading.end] != reading.text:
         return reading.text
     left = max((m.end() for m in _CLAUSE_BREAK.finditer(text, max(0, reading.start - 300), reading.start)), default=0)
@@ -115,8 +117,12 @@ def shown_quotes(quotes: Sequence[StoryQuote]) -> list[StoryQuote]:
 def headline_url(story: Story) -> str:
     """The safe link of the article the headline came from ('' when it has none): where a reader goes to read on
     about a story the budget lists by headline only."""
-    url = next((d.article.url for d in story.articles if d.article.id == story.headline_article_id), None)
-    return safe_url(url)
+    article = _article(story, story.headline_article_id)
+    return safe_url(article.url if article else None)
+
+
+def _article(story: Story, article_id: str) -> Article | None:
+    return next((d.article for d in story.articles if d.article.id == article_id), None)
 
 
 def headline_sentence(story: Story) -> SummarySentence | None:

@@ -137,14 +137,12 @@ def test_a_quarter_ahead_until_it_ends() -> None:
 
 
 def test_anaphoric_expressions_take_the_reference_time() -> None:
-    quarter = Anchor()
-    quarter.follow(Timex(DATE, "2025-Q2"))
+    quarter = reported("2025-Q2")
     assert resolve_date_with("a year earlier", quarter) == "2024-Q2"
     assert resolve_date_with("the year-ago quarter", quarter) == "2024-Q2"
     assert resolve_date_with("the 2024 period", quarter) == "2024-Q2"
     assert resolve_date_with("the quarter", quarter) == "2025-Q2"
-    year = Anchor()
-    year.follow(Timex(DATE, "2019-05-04"))
+    year = reported("2019-05-04")
     assert resolve_date_with("that year", year) == "2019"
     assert resolve_date_with("the following year", year) == "2020"
     assert resolve_date_with("a year earlier", Anchor()) == "2025"  # no period named: a year before publication
@@ -153,6 +151,13 @@ def test_anaphoric_expressions_take_the_reference_time() -> None:
 
 def resolve_date_with(words: str, anchor: Anchor) -> str | None:
     return resolve_timex(words, WEDNESDAY, PAST, anchor).value
+
+
+def reported(value: str) -> Anchor:
+    """The reference time after the article has reported the date `value`."""
+    anchor = Anchor()
+    anchor.follow(Timex(DATE, value))
+    return anchor
 
 
 def test_quarterly_report_compares_with_the_same_quarter_a_year_earlier(nlp) -> None:
@@ -270,8 +275,7 @@ def test_rules_by_kind_of_expression(words: str, tense: str, kind: str, value: s
 
 
 def test_days_read_off_the_last_day_reported() -> None:
-    friday = Anchor()
-    friday.follow(Timex(DATE, "2026-10-23"))
+    friday = reported("2026-10-23")
     assert resolve_date_with("that day", friday) == "2026-10-23"
     assert resolve_date_with("the day before", friday) == "2026-10-22"
     assert resolve_date_with("the following day", friday) == "2026-10-24"
@@ -284,8 +288,7 @@ def test_days_read_off_the_last_day_reported() -> None:
 
 
 def test_a_longer_period_ends_the_quarter_as_what_a_year_back_compares() -> None:
-    anchor = Anchor()
-    anchor.follow(Timex(DATE, "2026-Q3"))
+    anchor = reported("2026-Q3")
     assert resolve_date_with("a year earlier", anchor) == "2025-Q3"
     anchor.follow(Timex("DURATION", "P9M"))  # "for the nine months"
     assert resolve_date_with("a year earlier", anchor) == "2025"
