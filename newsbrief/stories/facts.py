@@ -439,13 +439,17 @@ def story_timeline(digests: Sequence[ArticleDigest], similar: _Similarity | None
     by_date: dict[str, list[TimelineEntry]] = defaultdict(list)
     for digest in digests:
         article = digest.article
-        for fact in digest.facts.dates:
-            if fact.iso is None or fact.sentence is None or fact.anaphoric or not _DAY.match(fact.iso):
-                continue  # "the next day" hangs on another date the reader may not see: the weakest reading
-            if not is_event(article.text, fact, fact.sentence):
+        dated = [  # "the next day" hangs on another date the reader may not see: the weakest reading
+            (fact, fact.sentence, fact.iso[:10])
+            for fact in digest.facts.dates
+            if fact.iso and fact.sentence is not None and not fact.anaphoric and _DAY.match(fact.iso)
+        ]
+        # a sentence in the middle of a quotation, or a date inside one, is the speaker's account
+        quoted = inside_quotations(article.text, [at for fact, s, _ in dated for at in (s.start, fact.start)])
+        for (fact, sentence, day), sentence_quoted, date_quoted in zip(dated, quoted[::2], quoted[1::2], strict=True):
+            if sentence_quoted or date_quoted or not is_event(article.text, fact, sentence):
                 continue
-            day = fact.iso[:10]
-            entry = TimelineEntry(day, source_ref(article, fact), source_ref(article, fact.sentence))
+            entry = TimelineEntry(day, source_ref(article, fact), source_ref(article, sentence))
             by_date[day].append(entry)
     similar.prepare(e.sentence.text for entries in by_date.values() if len(entries) > 1 for e in entries)
     timeline = []
@@ -459,15 +463,13 @@ def story_timeline(digests: Sequence[ArticleDigest], similar: _Similarity | None
 
 
 def is_event(text: str, date: Span, sentence: Span) -> bool:
-    """Whether a dated sentence reports an event in the outlet's own words, and can be shown alone (it does not open
-    by pointing back: "He said ..."): not a quotation (it opens with a quote
-    mark, or holds an odd number of them, so a quote runs on across it, or its date stands inside a quote), not an
-    embedded post (a link or a handle), and not a chronology line that opens with its own date and a colon ("Oct. 9,
-    1998: ... appoints him"), a list of background the outlet appends, whose date the entry would print twice."""
+    """Whether a dated sentence, not inside a quotation, reports an event in the outlet's own words and can be shown
+    alone (it does not open by pointing back: "He said ..."): it does not open a quotation or hold one that runs on
+    across it (an odd number of marks), it is not an embedded post (a link or a handle), and it is not a chronology
+    line that opens with its own date and a colon ("Oct. 9, 1998: ... appoints him"), a list of background the outlet
+    appends, whose date the entry would print twice."""
     words, before = sentence.text, text[sentence.start : date.start]
-    if opens_with_quote(words) or odd_quote_marks(words) or odd_quote_marks(before) or points_back(words):
-        return False
-    if _POST.search(words):
+    if opens_with_quote(words) or odd_quote_marks(words) or points_back(words) or _POST.search(words):
         return False
     return not (not before.strip(_LEAD) and _COLON.match(text, date.end))
 
