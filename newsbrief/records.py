@@ -140,6 +140,7 @@ class DateFact(Span):
     sentence: Span | None = None
     kind: str = "DATE"  # TimeML type: DATE | TIME | DURATION | SET
     anaphoric: bool = False  # read off another date in the text ("the next day"), not the publication date
+    main_event: bool = True  # times what its sentence reports, not a clause or noun inside it (`times_main_event`)
 
 
 @dataclass

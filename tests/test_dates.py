@@ -451,3 +451,27 @@ def test_a_date_taken_from_the_files_time_is_no_reference_for_relative_dates() -
     found = {d.text: d.iso for d in extract_facts([guessed])[0].dates}
     assert found == {"Monday": None, "12 March 2025": "2025-03-12"}
     assert values(text) == {"Monday": "2026-11-23", "12 March 2025": "2025-03-12"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "words", "main"),
+    [
+        ("The council reopened the Merrow dam on Tuesday, officials said.", "Tuesday", True),
+        ("On Monday, the Norvale board cut its rate by half a point.", "Monday", True),
+        ("The governor signed the flood bill Friday.", "Friday", True),
+        ("Inspectors said the levee failed on Oct. 2 and crews evacuated the valley.", "Oct. 2", True),
+        ("The senate voted on Thursday to confirm the new harbour master.", "Thursday", True),
+        ("Police arrested the man who set the warehouse fire on Oct. 3, 2025.", "Oct. 3, 2025", False),
+        ("Crews cleared the road after the landslide that buried it on Sunday.", "Sunday", False),
+        ("The vote was the last step since the mayor resigned on Aug. 4, 2024.", "Aug. 4, 2024", False),
+        ("Prosecutors charged two guards in the Oct. 12 escape.", "Oct. 12", False),
+        ("Monday's vote split the council.", "Monday", False),
+    ],
+)
+def test_a_date_times_its_sentences_own_event_or_something_it_mentions(
+    nlp, sentence: str, words: str, main: bool
+) -> None:
+    """The timeline shows a date with its sentence: the sentence must report what happened on that date, not carry
+    it in a relative or subordinate clause or on a noun."""
+    [fact] = [d for d in facts_of(sentence).dates if d.text == words]
+    assert fact.main_event is main

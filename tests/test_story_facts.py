@@ -181,6 +181,18 @@ def test_a_date_read_off_another_date_is_not_a_timeline_entry() -> None:
     assert [e.iso for e in merge_story_facts([found]).timeline] == ["2026-03-03"]
 
 
+def test_a_date_of_something_the_sentence_only_mentions_is_not_a_timeline_entry() -> None:
+    """Under "Tue 3 Mar" the reader takes the sentence for what happened that day: a date inside a relative clause
+    belongs to another event than the one the sentence reports."""
+    text = (
+        "Police on Monday arrested the engineer who signed off the Merrow dam repairs on March 3, 2026. "
+        "The council reopened the dam on Tuesday."
+    )
+    [found] = [digest(text, "dam", "Merrow Bulletin", MORNING)]
+    entries = merge_story_facts([found]).timeline
+    assert [(e.iso, e.date.text) for e in entries] == [("2026-03-09", "Monday"), ("2026-03-10", "Tuesday")]
+
+
 def test_a_bare_count_that_a_harm_word_is_about_counts_that_word() -> None:
     """ "at least 19 were killed" names no noun, yet it is the toll: the harm word is what it counts."""
     text = (

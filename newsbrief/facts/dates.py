@@ -962,5 +962,33 @@ def extract_dates(parsed: Parsed, near_days: int = NEAR_DAYS) -> list[DateFact]:
             anchor.follow(timex)
         text = parsed.text[start:end]
         sentence = parsed.sentence_at(start)
-        facts.append(DateFact(text, start, end, timex.value, sentence, timex.kind, timex.anaphoric))
+        main = times_main_event(token)
+        facts.append(DateFact(text, start, end, timex.value, sentence, timex.kind, timex.anaphoric, main))
     return facts
+
+
+# Arcs by which a verb under the main verb still tells its sentence's own event: a verb coordinated with it, its
+# complement ("decided to close"), and the clause a reporting verb reports ("officials said the dam broke").
+_MAIN_CLAUSE = frozenset({"conj", "ccomp", "xcomp", "parataxis"})
+
+
+def times_main_event(token: Token) -> bool:
+    """Whether a time expression (`token`, its root) times what its sentence reports: it hangs on a verb, bare
+    ("signed the bill Monday") or through its preposition ("on Monday"), and that verb tells the sentence's event
+    (`_MAIN_CLAUSE`). A date in a relative or subordinate clause ("the man who hid the bomb on Dec. 21", "since the
+    president resigned on Aug. 9") or on a noun ("Saturday's votes", "the Dec. 21 bombing") times something the
+    sentence mentions, so the sentence shown under that date would tell another event."""
+    while token.dep_ == "conj" and token.head.ent_type_ in ("DATE", "TIME"):
+        token = token.head  # "on Monday and Tuesday"
+    verb = token.head
+    if token.dep_ == "pobj" and verb.dep_ == "prep":
+        verb = verb.head
+    elif token.dep_ not in ("npadvmod", "tmod", "advmod"):
+        return False
+    if verb.pos_ not in ("VERB", "AUX"):
+        return False
+    while verb.dep_ != "ROOT":
+        if verb.dep_ not in _MAIN_CLAUSE:
+            return False
+        verb = verb.head
+    return True

@@ -19,6 +19,8 @@ fact stays as traceable as the article facts it came from.
 - Timeline entries are (resolved date, sentence) pairs; two outlets' sentences with the same date are one event
   where they say the same thing (the same SAME_MATTER test). A date read off another date of the text ("the next
   day", "that morning") is left out: it is right only if the date it hangs on was, and that one may be elsewhere.
+  So is a date that times something the sentence only mentions (`DateFact.main_event`: "the man who hid the bomb on
+  Dec. 21"), under which the sentence would tell another event.
   So are sentences that are not the outlet's report of an event (`is_event`): quotations, embedded posts, and
   chronology lines that open with their own date and a colon (skipped rather than trimmed: the entry shows that
   date already, the sentence must stay verbatim, and such a list is background the report tells elsewhere).
@@ -442,7 +444,7 @@ def story_timeline(digests: Sequence[ArticleDigest], similar: _Similarity | None
         dated = [  # "the next day" hangs on another date the reader may not see: the weakest reading
             (fact, fact.sentence, fact.iso[:10])
             for fact in digest.facts.dates
-            if fact.iso and fact.sentence is not None and not fact.anaphoric and _DAY.match(fact.iso)
+            if fact.iso and _DAY.match(fact.iso) and fact.sentence and fact.main_event and not fact.anaphoric
         ]
         # a sentence in the middle of a quotation, or a date inside one, is the speaker's account
         quoted = inside_quotations(article.text, [at for fact, s, _ in dated for at in (s.start, fact.start)])
