@@ -42,6 +42,8 @@ _NOT_A_NAME = frozenset(
 )
 # "Q." or "A." opening a paragraph labels an interview transcript's turn: the label is not a sentence of its own.
 TURN_LABEL = re.compile(r"[QA]\.")
+# A sentence of an embedded post, or one that sends the reader elsewhere, carries a link or a handle.
+EMBEDDED_POST = re.compile(r"https?://|\bwww\.|\b[\w-]+\.(?:com|org|net)/\S|(?<![\w.])@\w", re.IGNORECASE)
 # Double quote marks of every style news uses: straight and curly, guillemets, German low marks, and wire copy's
 # ``...'' (two backticks, two apostrophes).
 QUOTE_MARK = re.compile(r"``|''|[\"\u201c\u201d\u00ab\u00bb\u201e]")

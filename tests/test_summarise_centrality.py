@@ -283,6 +283,9 @@ def test_an_editors_correction_note_is_cut_off_the_front() -> None:
         "In addition,",
         "As a result,",
         "So",
+        "The remaining",
+        "The rest of",
+        "The other",
     ],
 )
 def test_a_sentence_that_points_back_may_only_follow_the_one_before_it(opener: str) -> None:
@@ -388,3 +391,22 @@ def test_a_chronology_entry_is_not_a_sentence_that_stands_alone(label: str) -> N
     entry = f"{label} Elected to the harbour board and named its chair in the same week."
     units = centrality.article_units(f"{LEAD_SENTENCE} {entry} {FERRY}")
     assert units[1].span.text == entry and not units[1].eligible
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "- Ada Price at the Lindmoor sea wall, where she has fished for forty years",
+        "\u2013 Tom Holm on behalf of the Lindmoor harbour board team.",
+        "\u2022 Ferries to the islands will run on the winter timetable until March.",
+        "The harbour board has prepared several guides to help skippers with the new rules:",
+        "Send your storm pictures to the newsdesk or tweet them to @LindmoorPost today.",
+        "The full harbour board report is at https://lindmoor.example.org/report for readers.",
+        "Waves broke over the Lindmoor sea wall this morning pic.twitter.com/Ab12Cd",
+    ],
+)
+def test_captions_sign_offs_list_items_announcements_and_posts_are_not_summary_lines(line: str) -> None:
+    """A paragraph opened by a dash or bullet is a caption, sign-off or list item; a sentence ending in a colon
+    announces what follows it; a link or handle sends the reader elsewhere. None reads as a sentence of the report."""
+    units = centrality.article_units(f"{LEAD_SENTENCE}\n{line}\n{FERRY}")
+    assert [u.span.text for u in units if not u.eligible and not u.follows] == [line]

@@ -46,6 +46,7 @@ from newsbrief.records import Article, Span, Summary, SummarySentence
 from newsbrief.summarise import SummaryOptions, register
 from newsbrief.text import (
     DATELINE_PATTERN,
+    EMBEDDED_POST,
     TURN_LABEL,
     inside_quotations,
     odd_quote_marks,
@@ -88,7 +89,7 @@ _PREFIX = re.compile(
 # A first word that points back to an earlier sentence: a third-person pronoun, a demonstrative (not "this week"),
 # or a connective. Shown without that sentence it leaves the reader asking who "he" is or what "but" answers.
 _DANGLING_OPENER = re.compile(
-    r"^(?:he|she|it|they|him|her|them|his|its|their|such"
+    r"^(?:he|she|it|they|him|her|them|his|its|their|such|the\ (?:remaining|rest|other|latter|same)"
     r"|(?:this|that|these|those)(?!\s+(?:week|month|year|morning|afternoon|evening|night|weekend|season|time)\b)"
     r"|but|however|yet|still|also|meanwhile|moreover|furthermore|besides|instead|nevertheless|nonetheless"
     r"|then|thus|therefore|hence|and|or|nor|otherwise|similarly|likewise|so(?!\s+far\b)"
@@ -98,6 +99,10 @@ _DANGLING_OPENER = re.compile(
     r"|^(?:[^\s,;:]+\s+){0,5}[^\s,;:]+,\s+(?:he|she|it|they|this|that|these|those)(?=[\s'\u2019])",
     re.IGNORECASE,
 )
+# A unit that is not a sentence of the report: a paragraph opened by a dash or bullet (a caption, a sign-off such as
+# "- Ann Lee on behalf of the team", a list item whose heading is elsewhere), or a sentence that ends in a colon,
+# which announces what follows it.
+_NOT_PROSE = re.compile(r"^[-\u2013\u2014\u2022*]\s|:\W*$")
 # A chronology's entry opens with its date and a colon ("1977: Elected to parliament ...", "Oct. 9, 1998: Named
 # foreign minister"): a list line whose subject is in the list's heading, not a sentence that stands alone.
 _CHRONOLOGY_ENTRY = re.compile(
@@ -217,7 +222,8 @@ def article_units(text: str, short_is_content: bool = True) -> list[_Unit]:
         words = len(span.text.split())
         turn = interview and TURN_LABEL.match(span.text) is not None
         quoted = inside or opens_with_quote(span.text) or odd_quote_marks(span.text)
-        readable = words >= MIN_WORDS and not turn and not quoted and not _CHRONOLOGY_ENTRY.match(span.text)
+        readable = words >= MIN_WORDS and not (turn or quoted or _CHRONOLOGY_ENTRY.match(span.text))
+        readable = readable and not (_NOT_PROSE.search(span.text) or EMBEDDED_POST.search(span.text))
         dangling = bool(units) and points_back(span.text)
         units.append(_Unit(span, tokens(span.text), words, readable and not dangling, readable and dangling, quoted))
     if short_is_content and (sum(u.words for u in units) <= DEFAULT_WORDS or not any(u.eligible for u in units)):
