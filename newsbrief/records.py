@@ -34,6 +34,10 @@ OPINION = "opinion"  # Article flag: its address files it under opinion or comme
 DATE_FROM_PAGE = "date_from_page"
 DATE_FROM_FEED = "date_from_feed"
 DATE_FROM_FILE_TIME = "date_from_file_time"  # a guess: "Monday" in such an article is not resolved against it
+# Article flag: its date names the day but not the time of day ("2015-03-18"), so `published` is that day's midnight
+# UTC, a placeholder the brief does not show as a time.
+DATE_ONLY = "date_only"
+SNIPPET_ONLY = "snippet_only"  # Article flag: a feed item's snippet, kept because its page could not be used
 
 
 @dataclass

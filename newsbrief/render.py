@@ -22,10 +22,13 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, S
 from markupsafe import Markup, escape
 
 from newsbrief.records import (
+    DATE_ONLY,
+    SNIPPET_ONLY,
     Article,
     Brief,
     Reading,
     Skipped,
+    SourceRef,
     Story,
     StoryNumber,
     StoryQuote,
@@ -71,6 +74,10 @@ def environment(user_templates: Path | None = None) -> Environment:
     env.filters["timeline_parts"] = timeline_parts
     env.filters["day_label"] = lambda iso: date.fromisoformat(iso).strftime("%a %-d %b %Y")
     env.filters["short_time"] = lambda value: value.strftime("%-d %b %H:%M") if value else "undated"
+    env.filters["newest"] = newest
+    env.filters["when"] = when
+    env.filters["when_iso"] = when_iso
+    env.filters["ref_time"] = ref_time
     env.filters["counted"] = counted
     env.filters["body_sentences"] = body_sentences
     env.filters["headline_sentence"] = headline_sentence
@@ -78,8 +85,47 @@ def environment(user_templates: Path | None = None) -> Environment:
     env.filters["figure_phrase"] = figure_phrase
     env.filters["shown_quotes"] = shown_quotes
     env.filters["skip_tally"] = skip_tally
+    env.filters["skip_groups"] = skip_groups
+    env.filters["snippets_only"] = snippets_only
     env.filters["outlets_label"] = outlets_label
     return env
+
+
+def newest(story: Story) -> Article | None:
+    """The story's most recently published article, of those with a known date (`Article.known_published`)."""
+    dated = [(published, d.article) for d in story.articles if (published := d.article.known_published) is not None]
+    return max(dated, key=lambda pair: pair[0], default=(None, None))[1]
+
+
+def snippets_only(story: Story) -> bool:
+    """Whether every article of the story is a feed's snippet (`snippet_only`): a headline listed without its
+    sources line says so itself."""
+    return all(SNIPPET_ONLY in d.article.flags for d in story.articles)
+
+
+def when(article: Article) -> str:
+    """When the article was published, as precisely as its source said: "2015-03-18 14:15 UTC", or "2015-03-18"
+    for a source that gave the day only (`date_only`), whose midnight is a placeholder, not a time."""
+    if article.published is None:
+        return ""
+    if DATE_ONLY in article.flags:
+        return article.published.date().isoformat()
+    return article.published.strftime("%Y-%m-%d %H:%M %Z").strip()
+
+
+def when_iso(article: Article) -> str:
+    """The machine-readable form of `when`, for HTML's `<time datetime>`: a date alone for a day-only source."""
+    if article.published is None:
+        return ""
+    return (article.published.date() if DATE_ONLY in article.flags else article.published).isoformat()
+
+
+def ref_time(ref: SourceRef, story: Story) -> str:
+    """The short time of a reading ("18 Mar 14:15"), the day alone ("18 Mar") when its article gave no time."""
+    if ref.published is None:
+        return "undated"
+    article = _article(story, ref.article_id)
+    return ref.published.strftime("%-d %b" if article and DATE_ONLY in article.flags else "%-d %b %H:%M")
 
 
 def figure_phrase(reading: Reading, story: Story, counts: str = "") -> str:
@@ -143,8 +189,37 @@ def body_sentences(story: Story) -> list[SummarySentence]:
 def skip_tally(skipped: Sequence[Skipped]) -> list[tuple[str, int]]:
     """How many inputs were skipped for each kind of reason, most first: a reason's words before its particulars
     ("not English (German)" and "not English (Portuguese)" are one kind), for a reader facing a long list."""
-    kinds = Counter(_REASON_PARTICULARS.split(s.reason, maxsplit=1)[0].strip() for s in skipped)
+    kinds = Counter(_reason_kind(s.reason) for s in skipped)
     return kinds.most_common()
+
+
+def _reason_kind(reason: str) -> str:
+    return _REASON_PARTICULARS.split(reason, maxsplit=1)[0].strip()
+
+
+@dataclass
+class SkipGroup:
+    """Inputs of one source skipped for one kind of reason: one line of the brief, however many they are (a feed in
+    another language is one line, not fifty addresses). `reason` is the one they share, else its kind."""
+
+    source: str
+    reason: str
+    items: list[Skipped]
+
+    @property
+    def count(self) -> int:
+        return len(self.items)
+
+
+def skip_groups(skipped: Sequence[Skipped]) -> list[SkipGroup]:
+    """The skipped inputs by source and kind of reason, in the order each group first appears."""
+    groups: dict[tuple[str, str], list[Skipped]] = {}
+    for item in skipped:
+        groups.setdefault((item.source, _reason_kind(item.reason)), []).append(item)
+    return [
+        SkipGroup(source, items[0].reason if len({i.reason for i in items}) == 1 else kind, items)
+        for (source, kind), items in groups.items()
+    ]
 
 
 def counted(count: int, noun: str, plural: str | None = None) -> str:

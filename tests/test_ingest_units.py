@@ -1,20 +1,23 @@
-"""The small pieces of ingest: URL normalisation, HTML fragments to text, dates, front matter, dedupe."""
+"""The small pieces of ingest: URL normalisation, HTML fragments to text, dates, front matter, dedupe, the floor
+below which a text is no article."""
 
 from __future__ import annotations
 
 import time
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
-from newsbrief.ingest import dedupe
-from newsbrief.ingest.build import make_article, parse_datetime
+from newsbrief.ingest import IngestOptions, dedupe, ingest_source
+from newsbrief.ingest.build import MIN_TEXT_WORDS, make_article, parse_datetime
 from newsbrief.ingest.feeds import looks_like_feed
 from newsbrief.ingest.files import split_front_matter
 from newsbrief.ingest.markup import html_to_text
 from newsbrief.ingest.pages import without_credit
 from newsbrief.ingest.urls import is_http_url, normalise_url, url_id
-from newsbrief.records import Article
+from newsbrief.records import DATE_FROM_FILE_TIME, SNIPPET_ONLY, Article, Skipped
+from newsbrief.text import guess_language
 
 TEXT = (
     "The harbour authority closed the north pier on Tuesday after divers found cracks in two of its supports. "
@@ -135,3 +138,34 @@ def test_an_article_filed_under_opinion_is_flagged(url: str, opinion: bool) -> N
     text = "The harbour board reopened the north pier on Friday after divers checked its supports for a week. " * 2
     article = make_article("feed", text, title="Harbour", url=url)
     assert ("opinion" in article.flags) is opinion
+
+
+# A forum feed's item as its markup leaves it once the links' text runs into the words around them.
+FORUM_LINE = "submitted byquaysideotterharbourpictures [link][57 comments]"
+
+
+def test_too_little_text_is_skipped_whatever_language_it_is_guessed_to_be() -> None:
+    assert guess_language(FORUM_LINE) == "en"  # enough letters to be guessed, yet no article
+    skipped = make_article("forum.xml", FORUM_LINE, title="Otters on the quay")
+    assert isinstance(skipped, Skipped) and skipped.reason == "too little text to use (4 words)"
+    shortest = "Harbour authorities closed the northern breakwater pier yesterday."
+    assert len(shortest.split()) == MIN_TEXT_WORDS and isinstance(make_article("pier.txt", shortest), Article)
+    shorter = make_article("pier.txt", shortest.replace(" pier", ""))
+    assert isinstance(shorter, Skipped) and shorter.reason == f"too little text to use ({MIN_TEXT_WORDS - 1} words)"
+
+
+def test_a_snippet_too_short_to_use_says_why_its_page_was_not_read(tmp_path: Path) -> None:
+    items = "".join(
+        f"<item><title>{title}</title><link>https://forum.example/{n}</link><description>{text}</description></item>"
+        for n, (title, text) in enumerate([("Otters on the quay", FORUM_LINE), ("Pier closed", TEXT[:103])])
+    )
+    feed = tmp_path / "forum.rss"
+    feed.write_text(f'<?xml version="1.0"?><rss version="2.0"><channel><title>Forum</title>{items}</channel></rss>')
+    articles, skipped = ingest_source(str(feed), IngestOptions(fetch_linked_pages=False))
+    assert [(a.title, a.flags) for a in articles] == [("Pier closed", [SNIPPET_ONLY, DATE_FROM_FILE_TIME])]
+    assert [(s.title, s.reason) for s in skipped] == [
+        (
+            "Otters on the quay",
+            "too little text to use (4 words); only the feed's snippet was read (linked pages are not fetched)",
+        )
+    ]

@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime
 
 from newsbrief.records import (
     DATE_FROM_FILE_TIME,
+    DATE_ONLY,
+    SNIPPET_ONLY,
     Article,
     ArticleDigest,
     Brief,
@@ -28,11 +30,15 @@ from newsbrief.render import (
     body_sentences,
     figure_phrase,
     headline_sentence,
+    newest,
+    ref_time,
     render_all,
     render_html,
     render_markdown,
+    render_text,
     safe_url,
     shown_quotes,
+    when,
 )
 
 EVIL = 'Officials said <script>alert("x")</script> the [vote](javascript:alert(1)) passed.'
@@ -213,3 +219,59 @@ def test_an_untitled_storys_shortened_headline_is_given_whole_over_it_once_with_
     block = markdown.split("## Top stories")[1]
     assert block.count("Officials said") == 1 and "[1]\n_**New**" in block
     assert "— Harbour" in markdown.split("## At a glance")[1].split("##")[0]  # the glance keeps the short form
+
+
+def test_a_snippet_only_source_is_marked_in_every_format() -> None:
+    brief = make_brief(url="https://harbour.example/bridge")
+    brief.stories[0].articles[0].article.flags.append(SNIPPET_ONLY)
+    sources = [
+        render_markdown(brief).split("Sources: ")[1].split("\n")[0],
+        render_html(brief).split('<p class="sources">')[1].split("</p>")[0],
+        render_text(brief).split("Sources:\n")[1].split("\n")[0],
+    ]
+    assert all("(snippet only)" in line for line in sources), sources
+    brief.stories[0].in_full = False  # listed by headline only: the line says it
+    assert "Harbour \\<b\\>Times\\</b\\> (snippet only) (`a1`)" in render_markdown(brief)
+    assert "— Harbour &lt;b&gt;Times&lt;/b&gt; (snippet only)</span></li>" in render_html(brief)
+    assert "— Harbour <b>Times</b> (snippet only)\nSKIPPED" in render_text(brief)
+
+
+def test_a_day_only_date_is_shown_without_a_time() -> None:
+    brief = make_brief()
+    [story] = brief.stories
+    article = story.articles[0].article
+    article.published = datetime(2026, 11, 27, tzinfo=UTC)
+    assert "· 2026-11-27 00:00 UTC_" in render_markdown(brief)
+    article.flags.append(DATE_ONLY)
+    markdown, html = render_markdown(brief), render_html(brief)
+    assert "00:00" not in markdown.split("generated")[1] and "· 2026-11-27_" in markdown
+    assert '<time datetime="2026-11-27">2026-11-27</time>' in html
+    reading = Reading("40", 0, 2, article_id="a1", published=article.published)
+    assert ref_time(reading, story) == "27 Nov"
+    article.flags.remove(DATE_ONLY)
+    assert ref_time(reading, story) == "27 Nov 00:00"
+    assert (when(article), newest(story)) == ("2026-11-27 00:00 UTC", article)
+
+
+def test_skipped_items_of_one_source_for_one_reason_are_one_line() -> None:
+    brief = make_brief()
+    feed = "https://avisos.example/rss"
+    brief.skipped = [
+        Skipped(feed, "not English (Portuguese)", f"https://avisos.example/{n}", f"Aviso {n}") for n in range(12)
+    ]
+    brief.skipped += [
+        Skipped(feed, f"page could not be fetched: error {n}", f"https://avisos.example/p{n}") for n in range(2)
+    ]
+    brief.skipped += [Skipped("notes.txt", "too little text to use (3 words)")]
+    markdown, html, text = render_markdown(brief), render_html(brief), render_text(brief)
+    listed = markdown.split("## Skipped (15)")[1].split("\n\n")[1].splitlines()
+    assert listed == [
+        "- 12 items of <https://avisos.example/rss>: not English (Portuguese)",
+        "- 2 items of <https://avisos.example/rss>: page could not be fetched",
+        "- notes.txt: too little text to use (3 words)",
+    ]
+    assert '<li>12 items of <a href="https://avisos.example/rss">https://avisos.example/rss</a>: not English' in html
+    assert "- 12 items of https://avisos.example/rss: not English (Portuguese)" in text
+    assert "Aviso" not in markdown and "more, listed" not in markdown
+    brief.skipped = [Skipped(f"feed-{n}", "feed could not be parsed") for n in range(13)]
+    assert "- … and 3 more, listed with their reasons in brief.json" in render_markdown(brief)

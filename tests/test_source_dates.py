@@ -1,5 +1,6 @@
 """Where an article's date comes from when its own record has none: the linked page's metadata, the feed's own date,
-the file's modification time; each is flagged on the article (and so shown in brief.json)."""
+the file's modification time; each is flagged on the article (and so shown in brief.json). A date that names the
+day only is flagged `date_only`, and a page's own stated time outranks a day-only date of the same day."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from newsbrief.ingest import IngestOptions, ingest_source
-from newsbrief.records import DATE_FROM_FEED, DATE_FROM_FILE_TIME, DATE_FROM_PAGE
+from newsbrief.ingest.build import time_unknown
+from newsbrief.ingest.pages import publication_time
+from newsbrief.records import DATE_FROM_FEED, DATE_FROM_FILE_TIME, DATE_FROM_PAGE, DATE_ONLY
 
 FILE_TIME = datetime(2026, 11, 28, 5, 30, tzinfo=UTC)
 BODY = (
@@ -83,3 +86,91 @@ def test_an_undated_snippet_item_takes_its_pages_date_before_the_feeds(httpserve
     articles, skipped = ingest_source(httpserver.url_for("/feed.xml"), IngestOptions())
     assert skipped == [] and len(articles) == 1
     assert (articles[0].published, articles[0].flags) == (datetime(2026, 11, 29, 6, 30, tzinfo=UTC), [DATE_FROM_PAGE])
+
+
+PAGE_OF_DAY = """<html><head><title>Lock gates reopen</title>{head}</head>
+<body><article><h1>Lock gates reopen</h1><p>{body}</p><p>{body}</p></article></body></html>"""
+
+
+def saved_page(folder: Path, head: str) -> Path:
+    path = folder / "canal-trust" / "source.html"
+    path.parent.mkdir(parents=True)
+    path.write_text(PAGE_OF_DAY.format(head=head, body=BODY), encoding="utf-8")
+    return path
+
+
+def only_dated(path: Path) -> tuple[datetime | None, bool]:
+    articles, skipped = ingest_source(str(path))
+    assert skipped == [] and len(articles) == 1
+    return articles[0].published, DATE_ONLY in articles[0].flags
+
+
+def test_a_page_that_gives_only_the_day_is_flagged_so(tmp_path: Path) -> None:
+    path = saved_page(tmp_path, '<meta name="date" content="2026-11-29">')
+    assert only_dated(path) == (datetime(2026, 11, 29, tzinfo=UTC), True)
+
+
+def test_a_pages_stated_time_outranks_the_day_in_its_address(tmp_path: Path) -> None:
+    head = (
+        '<link rel="canonical" href="https://canal-trust.example/news/2026/11/29/lock-gates-reopen">'
+        '<meta property="article:published_time" content="2026-11-29T14:15:00+00:00">'
+    )
+    assert only_dated(saved_page(tmp_path, head)) == (datetime(2026, 11, 29, 14, 15, tzinfo=UTC), False)
+
+
+def test_json_ld_gives_the_time_that_a_day_only_date_lacks(tmp_path: Path) -> None:
+    head = (
+        '<meta name="date" content="2026-11-29">'
+        '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2026-11-29T14:15+0000"}</script>'
+    )
+    assert only_dated(saved_page(tmp_path, head)) == (datetime(2026, 11, 29, 14, 15, tzinfo=UTC), False)
+
+
+@pytest.mark.parametrize(
+    ("found", "stated", "expected"),
+    [
+        ("2026-11-29T00:00:00", "2026-11-29T14:15+0000", "2026-11-29T14:15+0000"),  # the day, then its time
+        ("2026-11-29T00:00:00", "2026-11-29T23:30:00-05:00", "2026-11-29T23:30:00-05:00"),  # its own day, not UTC's
+        ("2026-11-29T09:10:00", "2026-11-29T14:15:00+00:00", "2026-11-29T14:15:00+00:00"),  # a time with no zone
+        ("2026-11-28T00:00:00", "2026-11-29T14:15:00+00:00", "2026-11-28T00:00:00"),  # another day: not the same
+        ("2026-11-29T09:10:00+0100", "2026-11-29T14:15:00+00:00", "2026-11-29T09:10:00+0100"),  # complete already
+        ("2026-11-29T00:00:00", "2026-11-29", "2026-11-29T00:00:00"),  # a day for a day: nothing gained
+        (None, "2026-11-29T14:15:00+00:00", None),  # htmldate found none it could trust
+    ],
+)
+def test_publication_time_prefers_a_stated_time_and_zone_for_the_same_day(
+    found: str | None, stated: str, expected: str | None
+) -> None:
+    assert publication_time(found, stated) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "unknown"),
+    [
+        ("2026-11-29", True),
+        ("29 November 2026", True),
+        ("Sun, 29 Nov 2026", True),
+        ("2026-11-29T00:00:00", True),  # how a day-only date reads once written out as a timestamp
+        ("2026-11-29T00:00:00+00:00", False),  # midnight stated with its zone is a time
+        ("2026-11-29T14", False),
+        ("Sun, 29 Nov 2026 00:00:00 EST", False),
+        ("2026-11-29 14:15", False),
+        ("sometime next week", False),  # no date at all: nothing to flag
+    ],
+)
+def test_time_unknown(text: str, unknown: bool) -> None:
+    assert time_unknown(text) is unknown
+
+
+def test_day_only_dates_of_files_and_feeds_are_flagged(tmp_path: Path) -> None:
+    note = tmp_path / "lock.md"
+    note.write_text(f"---\ntitle: Lock gates reopen\npublished: 2026-11-29\n---\n{BODY}\n", encoding="utf-8")
+    assert only_dated(note) == (datetime(2026, 11, 29, tzinfo=UTC), True)
+    day_only = feed_file(tmp_path, item_date="<pubDate>29 Nov 2026</pubDate>")
+    timed = tmp_path / "timed" / "canal.xml"
+    timed.parent.mkdir()
+    timed.write_text(
+        FEED.format(channel_date="", item_date="<pubDate>Sun, 29 Nov 2026 00:00:00 GMT</pubDate>", body=BODY)
+    )
+    assert only_dated(day_only) == (datetime(2026, 11, 29, tzinfo=UTC), True)
+    assert only_dated(timed) == (datetime(2026, 11, 29, tzinfo=UTC), False)  # midnight GMT is a stated time

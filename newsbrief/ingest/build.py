@@ -12,6 +12,7 @@ import re
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from datetime import time as day_time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,7 +20,7 @@ from dateutil import parser as dateparser
 
 from newsbrief.ingest.fetch import FetchError
 from newsbrief.ingest.urls import host_name, url_id
-from newsbrief.records import OPINION, SOURCE_FROM_LOCATION, UNTITLED, Article, Skipped
+from newsbrief.records import DATE_ONLY, OPINION, SOURCE_FROM_LOCATION, UNTITLED, Article, Skipped
 from newsbrief.text import (
     content_hash,
     guess_language,
@@ -38,6 +39,13 @@ _OPINION_SECTION = re.compile(
     r"/(?:opinions?|commentisfree|comment|commentary|editorials?|columns?|columnists?|op-?eds?)(?:/|$)", re.IGNORECASE
 )
 TRUNCATED = "truncated"  # Article flag: only the first `max_article_chars` of the text were kept
+# Fewer words than this is no article in any language: a feed's "submitted by ... [link] [341 comments]" line. It is
+# the floor that `guess_language`'s 40 letters stand for (8 words at about 5 letters each), applied in words too,
+# since a long user name alone can pass the letter count and be taken for English.
+MIN_TEXT_WORDS = 8
+TOO_LITTLE_TEXT = "too little text to use"  # the skip reason's opening words for a text under that floor
+# Two defaults that differ in every time field: a date text that names no hour takes each one's own.
+_DEFAULTS = (datetime(2000, 1, 1), datetime(2000, 1, 1, 1, 1, 1))
 
 Result = tuple[list[Article], list[Skipped]]
 
@@ -82,18 +90,19 @@ def make_article(
 ) -> Article | Skipped:
     """Check and assemble one article; `origin` is what the user asked for (feed URL, file path) for reports.
     `source` is the outlet the record itself names; without one, `fallback_source` (a file's name), the URL's host or
-    the origin stands in, flagged `source_from_location`."""
+    the origin stands in, flagged `source_from_location`. A `published` text that names only the day is flagged
+    `date_only`, so the brief shows no invented time."""
     text = normalise_whitespace(text)
     title = normalise_whitespace(title or "").replace("\n", " ") or None
     sentences = split_sentences(text)
     if not sentences:
         return skip(origin, "no readable text", url, title)
     language = guess_language(text)
-    if language == "und":
-        words = word_count(text)
-        return skip(origin, f"too little text to use ({words} word{'' if words == 1 else 's'})", url, title)
-    if language != "en":
+    words = word_count(text)
+    if language not in ("en", "und"):  # first: Chinese or Japanese text has no spaces to count words by
         return skip(origin, not_english(language, declared_language), url, title)
+    if language == "und" or words < MIN_TEXT_WORDS:
+        return skip(origin, f"{TOO_LITTLE_TEXT} ({words} word{'' if words == 1 else 's'})", url, title)
     named = (source or "").strip()
     return Article(
         id=article_id or (url_id(url) if url else content_hash(text)),
@@ -108,6 +117,7 @@ def make_article(
         flags=list(flags or [])
         + ([] if title else [UNTITLED])
         + ([] if named else [SOURCE_FROM_LOCATION])
+        + ([DATE_ONLY] if isinstance(published, str) and time_unknown(published) else [])
         + ([OPINION] if url and _OPINION_SECTION.search(urlsplit(url).path) else []),
     )
 
@@ -144,6 +154,24 @@ def _title_from(sentence: str) -> str:
     if len(sentence) <= _TITLE_CHARS:
         return sentence
     return sentence[:_TITLE_CHARS].rsplit(" ", 1)[0] + "…"
+
+
+def time_unknown(value: str) -> bool:
+    """Whether a date text names the day but not the time of day: "2015-03-18", "March 18, 2015", or midnight with
+    no zone ("2015-03-18T00:00:00"), the form a bare date takes once written out as a timestamp (htmldate's output
+    format does that to the day-only dates it finds). Unreadable text counts as known: it is no date at all."""
+    try:
+        readings = [dateparser.parse(value.strip(), default=d, tzinfos=_any_zone) for d in _DEFAULTS]
+    except (ValueError, OverflowError):
+        return False
+    first, second = readings
+    return first.hour != second.hour or (first.time() == day_time() and first.tzinfo is None)
+
+
+def _any_zone(name: str | None, offset: int | None) -> int | None:
+    """A zone for every offset or zone name, "EST" included, which dateutil cannot place: here only whether the text
+    names a zone matters."""
+    return offset if offset is not None else (0 if name else None)
 
 
 def parse_datetime(value: datetime | str | time.struct_time | None) -> datetime | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from newsbrief.ingest.build import skip
 from newsbrief.ingest.urls import host_name, normalise_url
-from newsbrief.records import Article, Skipped
+from newsbrief.records import SNIPPET_ONLY, Article, Skipped
 from newsbrief.text import content_hash
 
 
@@ -29,7 +29,7 @@ def dedupe(articles: list[Article]) -> tuple[list[Article], list[Skipped]]:
         else:
             why, position = match
             first = kept[position]
-            if "snippet_only" in first.flags and "snippet_only" not in article.flags:
+            if SNIPPET_ONLY in first.flags and SNIPPET_ONLY not in article.flags:
                 kept[position], article = article, first
             skipped.append(
                 skip(article.source, f"duplicate of '{kept[position].title}' ({why})", article.url, article.title)

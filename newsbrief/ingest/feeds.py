@@ -16,13 +16,13 @@ from typing import Any
 
 import feedparser
 
-from newsbrief.ingest.build import Result, make_article, parse_datetime, skip
+from newsbrief.ingest.build import TOO_LITTLE_TEXT, Result, make_article, parse_datetime, skip, time_unknown
 from newsbrief.ingest.fetch import FetchError, Refused, Web
 from newsbrief.ingest.markup import html_to_text
 from newsbrief.ingest.options import IngestOptions
 from newsbrief.ingest.pages import Page, fetch_page, without_credit
 from newsbrief.ingest.urls import host_name, is_http_url
-from newsbrief.records import DATE_FROM_FEED, DATE_FROM_PAGE, Article, Skipped
+from newsbrief.records import DATE_FROM_FEED, DATE_FROM_PAGE, SNIPPET_ONLY, Article, Skipped
 from newsbrief.text import word_count
 
 log = logging.getLogger("newsbrief.ingest")
@@ -108,12 +108,15 @@ def _item(entry: Any) -> _Item:
     texts = [_unescaped_text(body) for body in bodies if body]
     link = entry.get("feedburner_origlink") or entry.get("link") or entry.get("id")
     author = (entry.get("author_detail") or {}).get("name") or entry.get("author")
+    written = entry.get("published") or entry.get("updated")
+    parsed = entry.get("published_parsed") or entry.get("updated_parsed")
     return _Item(
         title=_text(entry.get("title")),
         link=link if link and is_http_url(link) else None,
         text=max(texts, key=word_count, default=""),
         author=author,
-        published=entry.get("published_parsed") or entry.get("updated_parsed") or entry.get("published"),
+        # feedparser reads a day-only date as midnight; the text as written keeps that it named no time
+        published=written if isinstance(written, str) and time_unknown(written) else parsed or written,
         source=_text((entry.get("source") or {}).get("title")),
     )
 
@@ -161,8 +164,9 @@ def _article(
 ) -> Article | Skipped:
     """An item without a date of its own takes its page's date, else the feed's own date (when the feed was last
     updated: no item in it is newer), each flagged so the brief says where the date came from. An item date that
-    cannot be read counts as none."""
-    text, author, published, flags = item.text, item.author, parse_datetime(item.published), []
+    cannot be read counts as none. A snippet too short to use is skipped with the reason its page was not read."""
+    text, author, flags, unread = item.text, item.author, [], None
+    published = item.published if parse_datetime(item.published) else None  # as written, for `date_only`
     if word_count(text) < options.min_words:
         page = pages.get(item.link or "", "linked pages are not fetched" if item.link else "the item has no link")
         if isinstance(page, Page) and word_count(page.text) > word_count(text):
@@ -170,16 +174,16 @@ def _article(
             if not published and page.published:
                 published, flags = page.published, [DATE_FROM_PAGE]
         else:
-            why = page if isinstance(page, str) else "its page has no more text than the feed"
+            unread = page if isinstance(page, str) else "its page has no more text than the feed"
             if not text.strip():
                 return skip(
-                    origin, f"feed item has no text and its page could not be used: {why}", item.link, item.title
+                    origin, f"feed item has no text and its page could not be used: {unread}", item.link, item.title
                 )
-            log.info("feed item %s kept as a snippet: %s", item.link or item.title, why)
-            flags = ["snippet_only"]
+            log.info("feed item %s kept as a snippet: %s", item.link or item.title, unread)
+            flags = [SNIPPET_ONLY]
     if not published and feed_date:
         published, flags = feed_date, [*flags, DATE_FROM_FEED]
-    return make_article(
+    result = make_article(
         origin,
         text,
         title=without_credit(item.title, [author, source]),
@@ -190,3 +194,6 @@ def _article(
         declared_language=language,
         flags=flags,
     )
+    if isinstance(result, Skipped) and unread and result.reason.startswith(TOO_LITTLE_TEXT):
+        result.reason += f"; only the feed's snippet was read ({unread})"
+    return result

@@ -38,6 +38,15 @@ _SENTENCE_END = re.compile(r"""[.!?:;"'\u201d\u2019)]$""")
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _MD_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+# File and folder names that say what a saved file is, not whose it is: the names that browsers, wget, site
+# exporters and scripts give a page or its folder ("source.html", "index.html", "article/page.html").
+_GENERIC_NAMES = frozenset(
+    {"source", "src", "index", "default", "main", "home", "article", "articles", "page", "pages", "story", "stories",
+     "post", "posts", "entry", "item", "content", "body", "text", "document", "doc", "file", "files", "download",
+     "downloads", "saved", "untitled", "raw", "print", "amp", "view", "full", "html", "data", "input", "output", "tmp",
+     "temp", "news", "web", "site", "copy"}
+)  # fmt: skip
+_COPY_NUMBER = re.compile(r"\s*\(\d+\)$")  # "source (2)": the number a browser adds to a second save
 _SPECIAL_FILES = (
     (stat.S_ISFIFO, "a FIFO"),
     (stat.S_ISCHR, "a character device"),
@@ -118,7 +127,7 @@ def _read_file(path: Path, options: IngestOptions, web: Web) -> Result:
         if b"\x00" in content and not content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             return [], [skip(origin, "binary file (contains NUL bytes)")]
         if suffix in HTML_SUFFIXES:
-            return single(page_article(content, origin, None, options, fallback_source=path.stem))
+            return single(page_article(content, origin, None, options, fallback_source=location_name(path)))
         if not looks_like_feed(content):
             return [], [skip(origin, "not an RSS or Atom feed")]
         return feed_articles(content, origin, options, web)
@@ -126,8 +135,21 @@ def _read_file(path: Path, options: IngestOptions, web: Web) -> Result:
     if text is None:
         return [], [skip(origin, "binary or undecodable file (not UTF-8 or UTF-16 text)")]
     if suffix in JSON_SUFFIXES:
-        return _json_rows(text, origin, path.stem, jsonl=suffix == ".jsonl")
-    return single(text_article(text, origin, default_source=path.stem, markdown=suffix == ".md"))
+        return _json_rows(text, origin, location_name(path), jsonl=suffix == ".jsonl")
+    return single(text_article(text, origin, default_source=location_name(path), markdown=suffix == ".md"))
+
+
+def location_name(path: Path) -> str:
+    """The name that stands for the outlet of a file that names none: its stem, unless that says nothing of whose
+    the file is (a generic name such as "source" or "index", or no letters at all, as in "2026-11-28" or "48213"),
+    then its folder's name if that does, else the stem. Users who save pages one folder each name the folder
+    ("bbc-1/source.html", "clippings/lwn/index.html"); folders further up (a home folder) name the user, not the
+    outlet."""
+    for part in (path.stem, path.resolve().parent.name):
+        name = _COPY_NUMBER.sub("", part).strip()
+        if any(char.isalpha() for char in name) and name.casefold() not in _GENERIC_NAMES:
+            return name
+    return path.stem
 
 
 def decode_text(content: bytes) -> str | None:
