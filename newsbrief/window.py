@@ -3,7 +3,8 @@
 The window ends at the end of D in the configured time zone. It starts at `--since` when given, else `window`
 (a length such as "36h") before the end, else at the previous brief's cut-off, else 24 hours before the end.
 Articles published before the start are listed as skipped ("older than ..."), after the end as skipped ("dated
-after ..."), so nothing is dropped silently; undated articles are kept and flagged `undated`. (Ingest has already
+after ..."), so nothing is dropped silently; undated articles are kept and flagged `undated`. A date that names only its
+day (`date_only`) stands for the whole day: such an article is inside when any part of its day is. (Ingest has already
 given an article without a date of its own its page's, its feed's or its file's date where one exists, flagged.)
 No constant here was fitted to data: 24 h is the issue's definition of a daily brief.
 """
@@ -17,9 +18,10 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsbrief.errors import UsageError
-from newsbrief.records import Article, Skipped
+from newsbrief.records import DATE_ONLY, Article, Skipped
 
 DEFAULT_LENGTH = timedelta(hours=24)
+_INSTANT = timedelta(microseconds=1)
 UNDATED = "undated"
 _UNITS = {"m": "minutes", "min": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(min|m|h|d|w)\s*$", re.IGNORECASE)
@@ -96,7 +98,7 @@ def select_recent(articles: Sequence[Article], window: Window) -> tuple[list[Art
             if UNDATED not in article.flags:
                 article.flags.append(UNDATED)
             kept.append(article)
-        elif published < window.start:
+        elif _latest(article, published) < window.start:
             reason = f"older than the brief's window (published {published.isoformat()}, window starts "
             skipped.append(_skip(article, reason + f"{window.start.isoformat()})"))
         elif published >= window.end:
@@ -105,6 +107,12 @@ def select_recent(articles: Sequence[Article], window: Window) -> tuple[list[Art
         else:
             kept.append(article)
     return kept, skipped
+
+
+def _latest(article: Article, published: datetime) -> datetime:
+    """The latest time the article may have been published: a day-only date (`date_only`) may mean any time of its
+    day, so it is inside a window that any part of that day is inside."""
+    return published + timedelta(days=1) - _INSTANT if DATE_ONLY in article.flags else published
 
 
 def _skip(article: Article, reason: str) -> Skipped:

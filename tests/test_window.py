@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from newsbrief.records import Article
+from newsbrief.records import DATE_ONLY, Article
 from newsbrief.window import UNDATED, WindowError, brief_window, parse_duration, parse_since, select_recent, time_zone
 
 DAY = date(2026, 12, 2)
@@ -99,3 +99,17 @@ def test_old_and_future_articles_are_skipped_with_reasons_and_undated_ones_kept_
     assert all(s.title and s.source == "Marrowby Ledger" for s in skipped)
     again, _ = select_recent([undated], window)  # flagged once however often it is selected
     assert again[0].flags == [UNDATED]
+
+
+def test_a_day_only_date_is_inside_when_any_part_of_its_day_is() -> None:
+    """ "2026-12-01" with no time is stored as that day's midnight, a placeholder: the article may be from the
+    evening, so a window that starts at noon that day still takes it; the day before stays out."""
+    window = brief_window(DAY, ZoneInfo("UTC"), length=timedelta(hours=36))  # starts 2026-12-01 12:00
+    that_day = article("that-day", datetime(2026, 12, 1, tzinfo=UTC))
+    day_before = article("day-before", datetime(2026, 11, 30, tzinfo=UTC))
+    timed = article("timed", datetime(2026, 12, 1, tzinfo=UTC))  # a real midnight time stays before the start
+    for dated_by_day in (that_day, day_before):
+        dated_by_day.flags.append(DATE_ONLY)
+    kept, skipped = select_recent([that_day, day_before, timed], window)
+    assert [a.id for a in kept] == ["that-day"]
+    assert sorted(s.url.rsplit("/", 1)[1] for s in skipped) == ["day-before", "timed"]
