@@ -65,3 +65,177 @@ def test_it_needs_exactly_one_organisation_nearby() -> None:
     union = Entity("Dock Union", "ORG", [Mention("Dock Union", 27, 37, "ORG")])
     assert PronounResolver([authority, union], text).resolve("it", 43) is None
     assert PronounResolver([authority], text).resolve("it", 43) == "Port Authority"
+
+
+def _quote_sources(text: str) -> list[tuple[str, str | None, str | None, str | None]]:
+    """(kind, speaker, role, speaker span text) of each quote of a one-article text."""
+    published = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    article = Article(id="a", url=None, source="test", title="", text=text, published=published)
+    quotes = extract_facts([article], load_nlp())[0].quotes
+    assert all(text[q.start : q.end] == q.text for q in quotes)
+    assert all(text[q.speaker_span.start : q.speaker_span.end] == q.speaker_span.text for q in quotes if q.speaker_span)
+    return [(q.kind, q.speaker, q.speaker_role, q.speaker_span.text if q.speaker_span else None) for q in quotes]
+
+
+def _source(text: str, kind: str = "direct") -> str:
+    """The speaker, else the role, else the span of the text's one quote of `kind`, '' for none."""
+    [(_, speaker, role, span)] = [q for q in _quote_sources(text) if q[0] == kind]
+    return speaker or role or span or ""
+
+
+# The listener named in a reporting clause (an object, a dative, a preposition, a passive subject, a vocative inside
+# the quote) is never the speaker; the subject of the reporting verb, or a passive's by-agent, is. Each case has
+# the quotation before and after its attribution.
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ('"You should resign before the summer is out!" Lena Dorsey shouted at Karl Feld.', "Dorsey"),
+        (
+            'Protester Lena Dorsey shouted at Minister Karl Feld, "You should resign before the summer is out!"',
+            "Dorsey",
+        ),
+        ('"You should resign, you coward!" shouted a protester at Minister Karl Feld.', "protester"),
+        ('"Resign now, you have failed us all!" a protester yelled at Karl Feld.', "protester"),
+        ('"You have ignored us for years," a fisherman yelled at Karl Feld.', "fisherman"),
+        ('"Your budget will ruin the harbour towns," Lena Dorsey told Karl Feld on Tuesday.', "Dorsey"),
+        ('Lena Dorsey told Karl Feld: "Your budget will ruin the harbour towns."', "Dorsey"),
+        ('"You have failed every one of us," the fisherman told Karl Feld.', "fisherman"),
+        ('"Will you stand down before the vote?" Lena Dorsey asked Karl Feld.', "Dorsey"),
+        ('Lena Dorsey asked Karl Feld, "Will you stand down before the vote?"', "Dorsey"),
+        ('"Why did you cut the ferry budget?" asked Lena Dorsey of Karl Feld.', "Dorsey"),
+        ('"What happens to the ferry now?" asked a reporter at the back of the hall.', "reporter"),
+        ('"We cannot wait another year for the bridge," Lena Dorsey said to Karl Feld.', "Dorsey"),
+        ('Lena Dorsey wrote to Karl Feld: "The bridge must be finished this year."', "Dorsey"),
+        ('"We cannot wait another year for the bridge," Karl Feld was told by Lena Dorsey.', "Dorsey"),
+        ('Karl Feld was told by Lena Dorsey: "We cannot wait another year for the bridge."', "Dorsey"),
+        ('Karl Feld was asked by reporters: "Will you resign before the vote?"', "reporters"),
+        ('"Mr. Feld, we cannot wait another year for the bridge," said Lena Dorsey.', "Dorsey"),
+        ('"Minister Feld, your budget will ruin the harbour towns," Dorsey said.', "Dorsey"),
+        ('Karl Feld listened. "Mr. Feld, you have ignored us for years," a fisherman shouted.', "fisherman"),
+        ('"Go home, Feld, nobody here wants you," a protester screamed.', "protester"),
+    ],
+)
+def test_the_listener_is_not_the_speaker(text: str, speaker: str) -> None:
+    source = _source(text)
+    assert source.split()[-1] == speaker and "Feld" not in source
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"You have failed every one of us," Karl Feld was told.',
+        'Karl Feld was told: "You have failed every one of us."',
+    ],
+)
+def test_a_passive_without_its_agent_names_no_speaker(text: str) -> None:
+    assert _source(text) == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("Lena Dorsey told Karl Feld that the bridge must be finished this year.", "Dorsey"),
+        ("Karl Feld was told by Lena Dorsey that the bridge must be finished this year.", "Dorsey"),
+        ("Lena Dorsey tweeted at dawn and urged Karl Feld to finish the bridge this year.", "Dorsey"),
+        ("Asked by Karl Feld about the bridge, Lena Dorsey said it would open in May.", "Dorsey"),
+        ("The Harbour Gazette quoted Lena Dorsey as saying that the bridge would open in May.", "Dorsey"),
+    ],
+)
+def test_reported_speech_is_the_reporting_subjects(text: str, speaker: str) -> None:
+    source = _source(text, kind="reported")
+    assert source.split()[-1] == speaker and "Feld" not in source
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ('Dorsey to Feld: "You have failed every one of us."', "Dorsey"),
+        ("A lesson from Lena Dorsey: 'Never wait for the ferry.'", "Dorsey"),
+    ],
+)
+def test_headline_colon_names_the_source_not_the_listener(text: str, speaker: str) -> None:
+    assert _source(text).split()[-1] == speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # the verb next to the quotation introduces it, not an earlier one in the sentence
+        (
+            'Lena Dorsey noted that the ferry had lost money for years ― Karl Feld boasted, "That makes me a '
+            'good manager."',
+            "Feld",
+        ),
+        # any verb right after a quotation with its subject between them is the attribution
+        ('"The harbour towns deserve better than this," the letter reads.', "letter"),
+        ('"Did you see the cranes fall? They just went," she yells at the crowd. Lena Dorsey ran.', "she"),
+        ('"Why is the ferry still idle in May?" Dorsey demanded.', "Dorsey"),
+        # a participle without a subject of its own takes the speaker of what it depends on
+        ('Lena Dorsey sang to the crowd before asking them, "Where do we go from here?"', "Dorsey"),
+        ('The advert shows footage of Karl Feld saying, "The bridge will open in May."', "Feld"),
+        ('"We will never forget this day," Feld was quoted as saying.', "Feld"),
+        # 'who' speaks for the noun it follows
+        ('Feld was confronted by Lena Dorsey, who said: "You have failed every one of us."', "Dorsey"),
+    ],
+)
+def test_the_verb_that_introduces_the_quotation_names_its_speaker(text: str, speaker: str) -> None:
+    assert _source(text).split()[-1] == speaker
+
+
+def test_a_quotation_continuing_a_reported_clause_stays_with_its_reporting_verb() -> None:
+    text = 'Lena Dorsey admitted that some traders feel that way, "but not the ones who run the quay."'
+    assert _source(text) == "Lena Dorsey"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            'The main demand of the dockers is a "safe crane for every shift of the week," as a union leaflet put it.',
+            "leaflet",
+        ),
+        (
+            'As Lena Dorsey put it in a letter to the council, the ferry is "a boat that nobody wants to sail."',
+            "Dorsey",
+        ),
+        ("Yet, as Dorsey observed, in the first week of the strike ''who would unload the fish?''", "Dorsey"),
+    ],
+)
+def test_as_x_put_it_gives_the_sentence_its_source(text: str, speaker: str) -> None:
+    assert _source(text).split()[-1] == speaker
+
+
+def test_a_pronoun_the_resolver_leaves_open_is_not_replaced_by_the_quote_before_it() -> None:
+    text = (
+        'Sven Aalto and Ilse Varga met the council. "The plan is sound," a clerk said. "It never crossed my mind '
+        'that we could lose the pier," she said several months later.'
+    )
+    sources = {q[0:1] + q[3:] for q in _quote_sources(text)}
+    assert ("direct", "she") in sources
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # a quoted phrase inside a clause of any verb is that clause's subject's
+        ('Lena Dorsey called the ferry plan "a disgrace to the whole harbour" on Monday.', "Dorsey"),
+        ('Lena Dorsey dismissed the harbour board as being "out of touch with the fishermen."', "Dorsey"),
+        # ... but not the subject of a content clause, which holds the words of the clause above it
+        (
+            'The Harbour Gazette ruled that the mayor\'s claim about "thousands of lost jobs" was "false" after a '
+            "week of checks.",
+            "Gazette",
+        ),
+        # a parenthetical 'she said' inside the sentence names it, not the clause's subject
+        ("Fishermen, she said, can ''mend a net like nobody else'' and ''outlast any storm.''", "she"),
+        # the subject of a quotation earlier in the sentence is not the speaker of the next one
+        (
+            '"You know, I admire the harbour master," he said, but "when it comes to ferries, the harbour master '
+            'has a history of siding with the owners."',
+            "he",
+        ),
+    ],
+)
+def test_a_quoted_phrase_inside_a_clause_is_its_subjects(text: str, speaker: str) -> None:
+    sources = [q for q in _quote_sources(text) if q[0] == "direct"]
+    assert sources and all((q[1] or q[2] or q[3] or "").split()[-1] == speaker for q in sources[-1:])
