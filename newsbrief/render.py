@@ -153,11 +153,12 @@ def figure_phrase(reading: Reading, story: Story, counts: str = "") -> str:
 
 
 def shown_quotes(quotes: Sequence[StoryQuote]) -> list[StoryQuote]:
-    """The quotes worth a line of the brief, those with a named speaker first: a statement of at least
-    STATEMENT_WORDS words, not a phrase in quote marks ("East Africa network", "not too distant future"), which
-    names a term or marks a doubt rather than says something."""
+    """The quotes worth a line of the brief: a statement of at least STATEMENT_WORDS words, not a phrase in quote
+    marks ("East Africa network", "not too distant future"), which names a term or marks a doubt rather than says
+    something; by someone the text names, by name first, then by role ("a spokeswoman"). A quote nobody is named for
+    tells the reader nothing a summary sentence would not, and may be the writer's own words in quote marks."""
     statements = [q for q in quotes if len(q.text.split()) >= STATEMENT_WORDS]
-    return [q for q in statements if q.speaker] + [q for q in statements if not q.speaker]
+    return [q for q in statements if q.speaker] + [q for q in statements if not q.speaker and q.speaker_role]
 
 
 def headline_url(story: Story) -> str:

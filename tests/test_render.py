@@ -188,12 +188,13 @@ def test_a_figure_is_shown_with_its_clause_verbatim() -> None:
     assert start and all(p.replace("…", "") in text for p in (phrase("40"), phrase("9,000")))
 
 
-def test_a_phrase_in_quote_marks_is_not_shown_as_what_someone_said() -> None:
+def test_a_phrase_in_quote_marks_or_a_quote_nobody_is_named_for_is_not_shown_as_said() -> None:
     ref = SourceRef("x", 0, 1, article_id="a1")
     scare = StoryQuote("East Harbour network", "Ines Calloway", None, "direct", [ref])
     unnamed = StoryQuote("We will open the bridge on Monday", None, None, "direct", [ref])
     statement = StoryQuote("The bridge will carry trams by spring", "Ines Calloway", None, "direct", [ref])
-    assert shown_quotes([scare, unnamed, statement]) == [statement, unnamed]
+    by_role = StoryQuote("The ferry will run every hour from May", None, "a spokeswoman", "direct", [ref])
+    assert shown_quotes([scare, unnamed, by_role, statement]) == [statement, by_role]
 
 
 def test_a_story_dated_only_by_its_files_time_shows_no_time() -> None:
