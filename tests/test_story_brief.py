@@ -200,6 +200,17 @@ def test_a_casualty_figure_counts_people(text: str, toll: float) -> None:
     assert casualties(told("told", text)) == toll
 
 
+def test_stories_equal_in_significance_go_newest_first() -> None:
+    """Stories years older than the cut-off all score no recency: the newer still leads, not the lower id."""
+    a_older, b_newer = story("a-older", ["Wire"], "Older"), story("b-newer", ["Wire"], "Newer")
+    for days, s in ((3000, a_older), (2000, b_newer)):
+        for d in s.articles:
+            d.article.published = CUTOFF - timedelta(days=days)
+    ranked = rank_stories([a_older, b_newer], CUTOFF)
+    assert a_older.significance == b_newer.significance
+    assert [s.id for s in ranked] == ["b-newer", "a-older"]
+
+
 def test_people_killed_outrank_animals_dying() -> None:
     museum = told("museum", "Gunmen stormed the Orrin museum on Tuesday, and at least 19 were killed, police said.")
     whales = told("whales", "Rescuers watched 140 pilot whales beaching and dying on the Merrow shore on Tuesday.")

@@ -174,7 +174,13 @@ def _recency(articles: Sequence[ArticleDigest], cutoff: datetime | None) -> floa
 
 
 def rank_stories(stories: list[Story], cutoff: datetime | None) -> list[Story]:
-    """Stories by significance (highest first), ties broken by the story id so the order is stable."""
+    """Stories by significance (highest first); ties (stories far older than the cut-off all score no recency) go to
+    the newer story, then to the story id so the order is stable."""
     for story in stories:
         story.significance, story.reasons = significance(story, cutoff)
-    return sorted(stories, key=lambda s: (-s.significance, s.id))
+    return sorted(stories, key=lambda s: (-s.significance, -_newest(s.articles), s.id))
+
+
+def _newest(articles: Sequence[ArticleDigest]) -> float:
+    """The newest dated article's POSIX time; 0 for an undated story."""
+    return max((d.article.published.timestamp() for d in articles if d.article.published is not None), default=0.0)
