@@ -83,6 +83,7 @@ def environment(user_templates: Path | None = None) -> Environment:
     env.filters["headline_sentence"] = headline_sentence
     env.filters["headline_url"] = headline_url
     env.filters["figure_phrase"] = figure_phrase
+    env.filters["figure_note"] = figure_note
     env.filters["shown_quotes"] = shown_quotes
     env.filters["skip_tally"] = skip_tally
     env.filters["skip_groups"] = skip_groups
@@ -253,6 +254,26 @@ def figure_values(number: StoryNumber) -> list[tuple[str, list[Reading]]]:
     for reading in sorted(number.readings, key=lambda r: r.published or undated):
         values.setdefault(reading.value, []).append(reading)
     return [(readings[0].text, readings) for readings in values.values()]
+
+
+def figure_note(sentence: SummarySentence, story: Story) -> str:
+    """What the reader should know about a figure the summary sentence states: "figure disputed" when outlets give
+    other values for it at about the same time (`conflict`, or `differ` with no order), "figure since changed" when
+    a later report gives another (`changed`); '' otherwise. The Figures line shows the values with their sources."""
+    notes = []
+    for number in story.facts.numbers:
+        inside = [
+            r
+            for r in number.readings
+            if r.article_id == sentence.article_id and sentence.start <= r.start and r.end <= sentence.end
+        ]
+        if not inside or number.status == "agreed":
+            continue
+        if number.status in ("conflict", "differ"):
+            notes.append("figure disputed")
+        elif inside[0].value != figure_values(number)[-1][1][0].value:
+            notes.append("figure since changed")
+    return "; ".join(dict.fromkeys(notes))
 
 
 def source_markers(refs: Iterable[Any], story: Story) -> str:

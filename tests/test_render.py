@@ -22,12 +22,14 @@ from newsbrief.records import (
     Story,
     StoryEntity,
     StoryFacts,
+    StoryNumber,
     StoryQuote,
     Summary,
     SummarySentence,
 )
 from newsbrief.render import (
     body_sentences,
+    figure_note,
     figure_phrase,
     headline_sentence,
     newest,
@@ -276,3 +278,33 @@ def test_skipped_items_of_one_source_for_one_reason_are_one_line() -> None:
     assert "Aviso" not in markdown and "more, listed" not in markdown
     brief.skipped = [Skipped(f"feed-{n}", "feed could not be parsed") for n in range(13)]
     assert "- … and 3 more, listed with their reasons in brief.json" in render_markdown(brief)
+
+
+def test_a_summary_sentence_says_when_its_figure_is_disputed_or_has_since_changed() -> None:
+    """A summary states one outlet's figure; when another outlet gives another at about the same time, or a later
+    report moves it, the reader learns so where the figure is read, not only in the Figures line."""
+    brief = make_brief()
+    [story] = brief.stories
+    [sentence] = story.summary
+    text = "Crews rescued 40 people from the harbour."
+    sentence.text, sentence.start, sentence.end = text, 0, len(text)
+    story.articles[0].article.text = text
+    at = text.index("40")
+
+    def reading(value: float, article_id: str, hour: int) -> Reading:
+        published = datetime(2026, 11, 27, hour, tzinfo=UTC)
+        return Reading("40", at, at + 2, article_id=article_id, source="x", published=published, value=value)
+
+    cases = {
+        "conflict": ([reading(40, "a1", 8), reading(55, "b2", 8)], "figure disputed"),
+        "changed": ([reading(40, "a1", 8), reading(55, "b2", 14)], "figure since changed"),
+        "agreed": ([reading(40, "a1", 8), reading(40, "b2", 9)], ""),
+    }
+    for status, (readings, note) in cases.items():
+        story.facts.numbers = [StoryNumber("people", "CARDINAL", status, readings)]
+        assert figure_note(sentence, story) == note
+    story.facts.numbers = [StoryNumber("people", "CARDINAL", "changed", [reading(55, "b2", 6), reading(40, "a1", 8)])]
+    assert figure_note(sentence, story) == ""  # the sentence gives the latest value
+    story.facts.numbers = [StoryNumber("people", "CARDINAL", "conflict", cases["conflict"][0])]
+    assert "(figure disputed)" in render_markdown(brief) and "(figure disputed)" in render_html(brief)
+    assert "(figure disputed)" in render_text(brief)
