@@ -3,6 +3,7 @@
     python bench/stories_eval.py ../shared/eval/data/cluster/duc2004_dev.jsonl [--threshold 0.12]
     python bench/stories_eval.py ../shared/eval/data/cluster/duc2004_dev.jsonl --cv
     python bench/stories_eval.py ../shared/eval/data/cluster/duc2004_dev.jsonl --errors
+    python bench/stories_eval.py ../shared/eval/data/cluster/duc2004_dev.jsonl --sparse-cv 300
 
 The plain mode groups every row as one day and prints score.py's JSON line. `--cv` splits the stories into 5 folds
 (whole stories, seeded shuffle), groups ALL rows as one day for every candidate (shared neighbours, related floor,
@@ -13,6 +14,9 @@ score, so the fold figures flatter precision: the full-dev figure is the one a r
 the one-day grouping, each predicted story that mixes gold stories and each gold story split across predicted ones
 (one JSON line each), then the ceiling any grouping of these texts can reach: copies share one story and texts
 without words stand alone, so a text filed under two gold stories, or an empty one, costs every method alike.
+`--sparse-cv DAYS` chooses `lone_similarity`, which the one-day set cannot see (no article of it is lone), the same
+way on DAYS simulated sparse days (1 or 2 articles of every story each), pooled, and prints the pooled F1 of every
+candidate too.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ FOLDS = 5
 THRESHOLDS = np.round(np.arange(0.10, 0.61, 0.02), 2)
 SHARED = (5, 8, 10, 15)
 RELATED = (0.1, 0.15, 0.2)
+LONE_SIMILARITIES = np.round(np.concatenate([[0.0], np.arange(0.10, 0.351, 0.02)]), 2)
 
 
 def load(path: Path) -> tuple[list[dict], list[Article]]:
@@ -110,7 +115,6 @@ def cross_validate(data: Path, rows: list[dict], articles: list[Article], base: 
     """Group all rows as one day per candidate; choose on 4 folds' labels, score the 5th fold's articles."""
     vectors = encode([lead_text(a, base.lead_words) for a in articles])
     day = PreparedDay.of(articles, options=base, vectors=vectors)
-    gold = [r["cluster"] for r in rows]
     fold = folds_of(rows)
     candidates = [
         replace(base, shared_neighbours=k, related_floor=r, threshold=float(t))
@@ -119,27 +123,67 @@ def cross_validate(data: Path, rows: list[dict], articles: list[Article], base: 
         for t in THRESHOLDS
     ]
     groupings = [day.stories(options) for options in candidates]
+    labels = [(o.shared_neighbours, o.related_floor, o.threshold) for o in candidates]
+    summary = choose_and_score(data, rows, fold, groupings, labels, "shared_neighbours_related_floor_threshold")
+    print(json.dumps({**summary, "full_dev_at_defaults": score(data, rows, day.stories(base))}))
+
+
+def choose_and_score(
+    data: Path, rows: list[dict], fold: np.ndarray, groupings: list[list[list[int]]], labels: list, name: str
+) -> dict:
+    """For each fold, the grouping (of `groupings`, one per candidate labelled by `labels`) with the best B-cubed F1
+    on the other folds' rows, scored by score.py on the fold's rows; prints one line per fold, returns the summary."""
+    gold = [r["cluster"] for r in rows]
     results, chosen = [], []
     for held_out in range(FOLDS):
         training = [subset_f1(stories, gold, fold != held_out) for stories in groupings]
-        best = int(np.argmax(training))  # the first of equally good: fewest shared neighbours, lowest threshold
+        best = int(np.argmax(training))  # the first of equally good candidates
         test = np.flatnonzero(fold == held_out)
         stories = [[int(np.searchsorted(test, i)) for i in story if fold[i] == held_out] for story in groupings[best]]
-        result = score(data, [rows[i] for i in test], [story for story in stories if story])
-        results.append(result)
-        options = candidates[best]
-        chosen.append((options.shared_neighbours, options.related_floor, options.threshold))
-        print(json.dumps({"fold": held_out, "shared_neighbours_related_floor_threshold": chosen[-1], **result}))
+        results.append(score(data, [rows[i] for i in test], [story for story in stories if story]))
+        chosen.append(labels[best])
+        print(json.dumps({"fold": held_out, name: chosen[-1], **results[-1]}))
     f1 = [r["bcubed_f1"] for r in results]
-    summary = {
+    return {
         "cv_bcubed_f1_mean": round(float(np.mean(f1)), 2),
         "cv_min": min(f1),
         "cv_max": max(f1),
         "cv_std": round(float(np.std(f1)), 2),
         "chosen": chosen,
-        "full_dev_at_defaults": score(data, rows, day.stories(base)),
     }
-    print(json.dumps(summary))
+
+
+def sparse_cross_validate(
+    data: Path, rows: list[dict], articles: list[Article], base: GroupingOptions, days: int, seed: int = 1
+) -> None:
+    """Cross-validate `lone_similarity` on simulated sparse days: each day takes 1 or 2 articles (a seeded draw) of
+    every gold story, so an article has at most one related neighbour. All days are grouped per candidate; rows are
+    the days' articles pooled (ids and stories made unique per day), folds as in `--cv`."""
+    vectors = encode([lead_text(a, base.lead_words) for a in articles])
+    gold = np.array([r["cluster"] for r in rows])
+    rng = np.random.default_rng(seed)
+    members = [np.flatnonzero(gold == story) for story in sorted(set(gold))]
+    drawn = [
+        np.sort(np.concatenate([rng.choice(m, size=rng.integers(1, 3), replace=False) for m in members]))
+        for _ in range(days)
+    ]
+    prepared = [PreparedDay.of([articles[i] for i in day], options=base, vectors=vectors[day]) for day in drawn]
+    pooled = [
+        {**rows[i], "id": f"{d}:{rows[i]['id']}", "cluster": f"{d}:{gold[i]}"}
+        for d, day in enumerate(drawn)
+        for i in day
+    ]
+    offsets = np.cumsum([0, *(len(day) for day in drawn)])
+    groupings = [
+        [[int(offsets[d] + i) for i in story] for d, day in enumerate(prepared) for story in day.stories(options)]
+        for options in (replace(base, lone_similarity=float(lone)) for lone in LONE_SIMILARITIES)
+    ]
+    fold = folds_of(rows)[np.concatenate(drawn)]
+    summary = choose_and_score(data, pooled, fold, groupings, LONE_SIMILARITIES.tolist(), "lone_similarity")
+    at = {
+        float(lone): score(data, pooled, g)["bcubed_f1"] for lone, g in zip(LONE_SIMILARITIES, groupings, strict=True)
+    }
+    print(json.dumps({**summary, "days": days, "articles": len(pooled), "pooled_bcubed_f1_by_lone_similarity": at}))
 
 
 def main() -> None:
@@ -152,6 +196,9 @@ def main() -> None:
     parser.add_argument("--related-floor", type=float, default=GroupingOptions.related_floor)
     parser.add_argument("--cv", action="store_true", help="5-fold cross-validation of the constants.")
     parser.add_argument("--errors", action="store_true", help="Merged and split gold stories, and the ceiling.")
+    parser.add_argument(
+        "--sparse-cv", type=int, metavar="DAYS", help="Cross-validate lone_similarity on DAYS sparse days."
+    )
     args = parser.parse_args()
     options = GroupingOptions(
         threshold=args.threshold,
@@ -163,6 +210,9 @@ def main() -> None:
     rows, articles = load(args.data)
     if args.cv:
         cross_validate(args.data, rows, articles, options)
+        return
+    if args.sparse_cv:
+        sparse_cross_validate(args.data, rows, articles, options, args.sparse_cv)
         return
     day = PreparedDay.of(articles, options=options)
     if args.errors:

@@ -219,3 +219,42 @@ def test_a_copy_dated_by_its_files_time_is_not_the_first_and_a_copy_with_its_met
     saved_update = article("expected", FLOOD_NORTH + " Two roads reopened.", "Dam bursts above Northbrook")
     saved_update.flags.append(SOURCE_FROM_LOCATION)  # a few words fuller, but without its outlet's name
     assert near_duplicates([saved_update, undated_page]) == {0: 1}
+
+
+MATCH_LIVE = (
+    "Live: Harlow Rovers against Dunmere City in the league, as the transfer window nears its close. Rovers lead 1-0 "
+    "at half-time through a header from Tomo Ekwe after a corner. City have had more of the ball but few chances, "
+    "and their manager has made a substitution. Kick-off was delayed by ten minutes because of heavy rain on the pitch."
+)
+DEADLINE_DAY = (
+    "Transfer deadline day: Castlebrook sign winger Luis Padra for 20 million, while Westford complete a loan deal "
+    "for defender Ivo Strand. Follow every signing as clubs race to finish business before the window closes at "
+    "11pm. Agents say more late deals are expected across the division tonight. Harlow Rovers are said to be "
+    "chasing a striker."
+)
+SOUP = (
+    "To make a simple lentil soup, soften an onion and two carrots in olive oil, add red lentils, cumin and stock, "
+    "and simmer for twenty minutes. Blend half of the soup for a creamy texture and finish with lemon juice."
+)
+BULBS = (
+    "Autumn is the time to plant tulip bulbs: choose a sunny spot with well-drained soil, set the bulbs twice their "
+    "own depth, pointed end up, and water them once. A layer of mulch protects them from hard frost."
+)
+
+
+def test_on_a_sparse_day_lone_articles_sharing_a_topic_stay_apart_and_two_reports_still_merge() -> None:
+    # every article has at most one related neighbour: the scale floor and a two-article neighbour share alone
+    # lifted the football pair (one league, one club name in common) into one story
+    texts = [MATCH_LIVE, DEADLINE_DAY, FLOOD_NORTH, FLOOD_SOUTH, CHESS, PROBE, FERRY, SOUP, BULBS]
+    sparse = [article(str(i), text, published=DAY) for i, text in enumerate(texts)]
+    stories = [[0], [1], [2, 3], [4], [5], [6], [7], [8]]
+    assert group_articles(sparse) == stories
+    assert group_articles(sparse, GroupingOptions(lone_similarity=0.0)) == [[0, 1], *stories[2:]]
+
+
+def test_on_a_tiny_day_a_shared_topic_is_no_story_and_one_event_is() -> None:
+    # with fewer than k other articles no article has k related neighbours: every pair needs absolute evidence
+    tiny = [article("live", MATCH_LIVE), article("deadline", DEADLINE_DAY), article("soup", SOUP)]
+    assert group_articles(tiny) == [[0], [1], [2]]
+    assert group_articles(tiny, GroupingOptions(lone_similarity=0.0)) == [[0, 1], [2]]
+    assert group_articles([article("north", FLOOD_NORTH), article("south", FLOOD_SOUTH), tiny[2]]) == [[0, 1], [2]]
