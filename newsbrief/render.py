@@ -43,6 +43,7 @@ from newsbrief.stories.rank import highlight_pattern
 _CLAUSE_BREAK = re.compile(r"[,;:](?=\s)|[()\u2014\u2013]|\s-{1,2}\s|\s_\s|[.!?][\"'\u201d)]*(?=\s|$)|\n")
 STATEMENT_WORDS = 5  # a quotation shorter than this is a term or a scare quote, not a statement
 _NON_SPACE = re.compile(r"\S+")
+_RELATIVE = re.compile(r"(?:which|who|whom|whose|where)\b", re.IGNORECASE)
 FIGURE_WORDS_BEFORE = 4  # words of a figure's clause shown before it ("rebels had captured")
 FIGURE_WORDS_AFTER = 7  # and after it ("people near Kindu on Sunday")
 _REASON_PARTICULARS = re.compile(r"\s*[(:]")  # where a skip reason's particulars start: "(German)", ": [Errno -2]"
@@ -149,8 +150,15 @@ def figure_phrase(reading: Reading, story: Story, counts: str = "") -> str:
         where = [i for i, word in enumerate(before) if noun in word.group().casefold()]
         shown = max(shown, len(before) - where[-1]) if where else shown
     start = before[-shown].start() if len(before) >= shown else (before[0].start() if before else reading.start)
+    cut = len(before) > shown
+    if not cut and _RELATIVE.match(text, start) and text[:start].rstrip().endswith(","):
+        # "which paid 34% of the total" does not say who paid: a relative clause takes the words before it, which
+        # name what it is about ("...the Kestrel Point Spaceport, which paid 34% of the total")
+        earlier = list(_NON_SPACE.finditer(text, max(0, start - 300), start))[-FIGURE_WORDS_BEFORE:]
+        if earlier:
+            start, cut = earlier[0].start(), bool(text[: earlier[0].start()].strip())
     phrase = " ".join(text[start:end].split()).strip(" \"'`")
-    return ("…" if len(before) > shown else "") + phrase + ("…" if len(after) > FIGURE_WORDS_AFTER else "")
+    return ("…" if cut else "") + phrase + ("…" if len(after) > FIGURE_WORDS_AFTER else "")
 
 
 def shown_quotes(quotes: Sequence[StoryQuote]) -> list[StoryQuote]:

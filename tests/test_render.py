@@ -171,7 +171,8 @@ def test_a_figure_is_shown_with_its_clause_verbatim() -> None:
         "Rebels said on Sunday that their fighters had captured 40 government soldiers near the airport at Kindu "
         "after two days of fighting, a spokesman said. The town has 9,000 people. The order brings the number of "
         "people told to leave their homes since Wednesday night to about 4,800. Fishers lost an estimated 11,500 "
-        "crowns. The 15-time winner of the harbour race was rescued by 3 divers."
+        "crowns. The 15-time winner of the harbour race was rescued by 3 divers. Most of the money came from the "
+        "port of Lindmoor, which paid 34% of the total."
     )
     article = Article(id="k", url=None, source="Wire", title="Kindu", text=text)
     story = Story(id="s", headline="Kindu", articles=[ArticleDigest(article, Summary("k", "none", []), Facts("k"))])
@@ -187,6 +188,7 @@ def test_a_figure_is_shown_with_its_clause_verbatim() -> None:
     assert phrase("11,500") == "Fishers lost an estimated 11,500 crowns"  # a comma inside a number ends no clause
     assert phrase("15") == "The 15-time winner of the harbour race was…"  # words stay as written
     assert phrase("3", "divers") == "…race was rescued by 3 divers"
+    assert phrase("34%") == "…the port of Lindmoor, which paid 34% of the total"  # whose share it is
     assert start and all(p.replace("…", "") in text for p in (phrase("40"), phrase("9,000")))
 
 
