@@ -155,6 +155,9 @@ class NumberFact(Span):
     value: float | None = None
     counts: str | None = None
     sentence: Span | None = None
+    # What a figure in a unit of measure measures, in its clause's words ("the two-year yield" for "11 basis
+    # points"); "" for a count of things or when the parse names nothing.
+    measures: str = ""
 
 
 @dataclass

@@ -193,6 +193,21 @@ def test_a_date_of_something_the_sentence_only_mentions_is_not_a_timeline_entry(
     assert [(e.iso, e.date.text) for e in entries] == [("2026-03-09", "Monday"), ("2026-03-10", "Tuesday")]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "shown"),
+    [
+        ("The new radar sees through cloud and works at night.", False),
+        ("Divers search the harbour in the morning, when the water is calm.", False),
+        ("The council closed the harbour last night.", True),
+        ("The ferry sank on Monday night off the Lindmoor coast.", True),
+    ],
+)
+def test_a_part_of_a_day_is_a_timeline_date_only_with_its_day(sentence: str, shown: bool) -> None:
+    """ "at night" names no day: put under the publication day it would invent an event's date."""
+    [found] = [digest(sentence, "radar", "Merrow Bulletin", MORNING)]
+    assert bool(merge_story_facts([found]).timeline) is shown
+
+
 def test_a_bare_count_that_a_harm_word_is_about_counts_that_word() -> None:
     """ "at least 19 were killed" names no noun, yet it is the toll: the harm word is what it counts."""
     text = (

@@ -8,13 +8,24 @@ standing alone as what a harm word (HARM) is about counts that word: "at least 1
 count (CARDINAL) with no counted phrase is dropped; money, percentages and quantities carry their unit. Values are
 read by `newsbrief.numbers`, the parser the summary guard uses too (a MONEY entity is money to it: "$3m" is three
 million, while "5 m" of cable is five metres).
+
+A counted phrase that is a unit of measure ("9 basis points", "80 centimetres") names no thing: what the figure
+measures is elsewhere in its clause, and is kept as `NumberFact.measures` (`measured_phrase`) so that a ten-year
+yield's fall and a two-year yield's fall, both counted in "basis points", are not taken for one figure. Units are told
+from things counted by pint's unit registry, a maintained list of several hundred units with their plurals and
+symbols ("metres", "tonnes", "barrels", "points", "mph"), rather than a table kept here. A quantity whose unit is part
+of its entity ("6.94 metres", "12%") is left alone: such values are never linked across outlets (see
+`newsbrief.stories.facts.UNLINKED`), and the parse around them names a level ("rose to a record 6.94 metres") as
+often as what it measures.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
+import pint
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
@@ -31,7 +42,14 @@ HARM = re.compile(
     r"|rescued|trapped|victims?|starv(?:ed|ing|ation)|refugees|fled|arrested|detained|sentenced|jailed)\b",
     re.IGNORECASE,
 )
+_WORD = re.compile(r"[^\W\d_]+")
 _ARGUMENT = frozenset({"nsubj", "nsubjpass", "dobj"})
+_SUBJECTS = frozenset({"nsubj", "nsubjpass"})
+_TIMES = frozenset({"DATE", "TIME"})
+# A noun named before a figure and hung on its unit by the parser: "the two-year yield down 11 basis points".
+_NAMED_BEFORE = frozenset({"nmod", "npadvmod", "nsubj", "poss"})
+# What a measured noun phrase leaves out: clauses and appositions about it, and the adverb of a change ("down").
+_NOT_OF_PHRASE = frozenset({"relcl", "acl", "appos", "punct", "cc", "conj", "advcl", "advmod"})
 
 
 def counted_phrase(ent: SpacySpan) -> str | None:
@@ -75,6 +93,82 @@ def _number_of(root: Token) -> Token | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _units() -> pint.UnitRegistry:
+    return pint.UnitRegistry()
+
+
+@lru_cache(maxsize=8192)
+def is_unit(word: str) -> bool:
+    """Whether pint's registry names a unit by the word, plural or symbol ("metres", "tonnes", "points", "kg"). A
+    prefixed unit counts when its prefix is spelled out ("kilometres") or the word is its symbol ("km"): pint also
+    splits plain nouns into a prefix symbol and a unit ("cats" is centi-atmospheres, "units" micro-nits)."""
+    units = _units()
+    try:
+        parses = units.parse_unit_name(word)
+        return any(
+            not prefix or word.casefold().startswith(prefix) or units.get_symbol(prefix + name) == word
+            for prefix, name, _ in parses
+        )
+    except pint.PintError:
+        return False
+
+
+def measured_phrase(ent: SpacySpan) -> str:
+    """What a figure counted in a unit of measure measures, as its clause names it; "" for a count of things, or when
+    the parse names nothing or another figure. The unit's "of" object ("40 hectares of wheat"); a noun the parser
+    hangs on the unit before the figure, or that the unit hangs on in a clause with no verb ("the two-year yield down
+    11 basis points", "the thirty-year yield up 6 basis points"); else the verb the unit is the extent of: its object
+    when the unit follows "by" ("lowered its benchmark rate by 25 basis points"), otherwise its subject ("the yield
+    on the ten-year bond dropped 9 basis points"), a relative clause's being the noun it describes."""
+    unit = ent.root.head
+    if ent.root.dep_ not in ("nummod", "quantmod") or unit.pos_ != "NOUN" or unit.i < ent.end:
+        return ""
+    if not _WORD.fullmatch(unit.text) or not is_unit(unit.text):
+        return ""
+    of = next((c for c in unit.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    named = [c for c in unit.lefts if c.dep_ in _NAMED_BEFORE and c.pos_ in ("NOUN", "PROPN") and c.i < ent.start]
+    if of is not None:
+        thing = next((c for c in of.children if c.dep_ == "pobj"), None)
+    elif named:
+        thing = named[-1]
+    else:
+        thing = _changed(unit)
+    if thing is None or thing.pos_ not in ("NOUN", "PROPN") or thing.ent_type_ in KINDS | _TIMES:
+        return ""  # "9 basis points to 3.82%", "12 points on Friday": a figure or a date, not what is measured
+    if any(c.dep_ in ("nummod", "quantmod") for c in thing.children):
+        return ""  # "four points from seven games": another count, or the unit itself ("One point was ...")
+    return _phrase(thing, ent)
+
+
+def _changed(unit: Token) -> Token | None:
+    """The noun whose change a unit is the extent of, through the verb it hangs on (see `measured_phrase`)."""
+    extent = unit.head if unit.dep_ == "pobj" and unit.head.dep_ == "prep" else unit
+    verb = extent.head
+    if extent is unit and verb.pos_ in ("NOUN", "PROPN") and verb.i < unit.i:
+        return verb  # a clause with no verb: "with the thirty-year yield up 6 basis points"
+    if extent is verb or verb.pos_ not in ("VERB", "AUX"):
+        return None
+    if extent.dep_ == "prep" and (thing := next((c for c in verb.children if c.dep_ == "dobj"), None)) is not None:
+        return thing
+    while (subject := next((c for c in verb.children if c.dep_ in _SUBJECTS), None)) is None and verb.dep_ == "conj":
+        verb = verb.head  # "rose early and then fell 9 points": the subject is the first verb's
+    if subject is not None and subject.tag_ in ("WDT", "WP") and verb.dep_ == "relcl":
+        return verb.head  # "the rate, which fell 25 basis points"
+    return subject
+
+
+def _phrase(noun: Token, ent: SpacySpan) -> str:
+    """The noun with its modifiers, verbatim, on its side of the figure."""
+    kept = [noun]
+    for child in noun.children:
+        if child.dep_ not in _NOT_OF_PHRASE:
+            kept += child.subtree
+    kept = [t for t in kept if (t.i < ent.start) == (noun.i < ent.start) and not ent.start <= t.i < ent.end]
+    first, last = min(kept, key=lambda t: t.i), max(kept, key=lambda t: t.i)
+    return ent.doc.text[first.idx : last.idx + len(last.text)]
+
+
 def extract_numbers(parsed: Parsed) -> list[NumberFact]:
     """Every MONEY, PERCENT, QUANTITY and CARDINAL expression with value, counted phrase and sentence; a CARDINAL
     with no counted phrase ("down from a high of 4,800") is left out: alone it says nothing."""
@@ -96,6 +190,7 @@ def extract_numbers(parsed: Parsed) -> list[NumberFact]:
                     value=value,
                     counts=counts,
                     sentence=parsed.sentence_at(offset + start),
+                    measures=measured_phrase(ent),
                 )
             )
     return facts

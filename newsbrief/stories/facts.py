@@ -9,8 +9,9 @@ fact stays as traceable as the article facts it came from.
   no counted noun, its unit word). Readings with equal values are one figure; different figures of the same group
   are the same quantity only where their sentences say the same thing (MiniLM cosine >= SAME_MATTER), since one
   story counts many things in "people" (evacuated, rescued, sheltered), and do not give them for different places
-  or bodies (one storm's tolls in three countries; House members and senators). A figure restated in other units
-  in parentheses ("180 mph (290 kph)"), a year taken for a count ("the 1948 war") and a figure inside a quotation
+  or bodies (one storm's tolls in three countries; House members and senators), nor, for a figure in a unit of
+  measure, of different things (`_same_measured`: the ten-year and the two-year yield). A figure restated in other
+  units in parentheses ("180 mph (290 kph)"), a year taken for a count ("the 1948 war") and a figure inside a quotation
   (the speaker's claim, shown as the outlet's figure once the quote marks are cut away) are not figures. A group whose
   different outlets publish disjoint figures within SAME_TIME of each other is a `conflict` (one outlet's updates
   are not outlets disagreeing); different figures further apart in time are `changed`.
@@ -19,11 +20,12 @@ fact stays as traceable as the article facts it came from.
 - Timeline entries are (resolved date, sentence) pairs; two outlets' sentences with the same date are one event
   where they say the same thing (the same SAME_MATTER test). A date read off another date of the text ("the next
   day", "that morning") is left out: it is right only if the date it hangs on was, and that one may be elsewhere.
-  So is a date that times something the sentence only mentions (`DateFact.main_event`: "the man who hid the bomb on
-  Dec. 21"), under which the sentence would tell another event.
-  So are sentences that are not the outlet's report of an event (`is_event`): quotations, embedded posts, and
-  chronology lines that open with their own date and a colon (skipped rather than trimmed: the entry shows that
-  date already, the sentence must stay verbatim, and such a list is background the report tells elsewhere).
+  So is a part of a day that names no day ("works at night"), and a date that times something the sentence only
+  mentions (`DateFact.main_event`: "the man who hid the bomb on Dec. 21"), under which the sentence would tell
+  another event. So are sentences that are not the outlet's report of an event (`is_event`): quotations, embedded
+  posts, and chronology lines that open with their own date and a colon (skipped rather than trimmed: the entry
+  shows that date already, the sentence must stay verbatim, and such a list is background the report tells
+  elsewhere).
 - Ordering rules, chosen because news is written as an inverted pyramid and repeated by outlets that find it
   central: entities by summed per-article salience, quotes and numbers by how many outlets carry them, then by how
   early in its article the fact first appears.
@@ -60,9 +62,11 @@ from newsbrief.facts.entities import (
     group_label_and_name,
     name_key,
 )
+from newsbrief.numbers import parse_number
 from newsbrief.records import (
     Article,
     ArticleDigest,
+    DateFact,
     NumberFact,
     Quote,
     Reading,
@@ -75,7 +79,7 @@ from newsbrief.records import (
     TimelineEntry,
 )
 from newsbrief.summarise.centrality import points_back
-from newsbrief.text import inside_quotations, odd_quote_marks, opens_with_quote
+from newsbrief.text import EMBEDDED_POST, inside_quotations, odd_quote_marks, opens_with_quote
 
 SAME_MATTER = 0.6  # MiniLM cosine at which two outlets' sentences report the same quantity or event
 SAME_TIME = timedelta(hours=3)  # outlets publishing closer than this report "at the same time"
@@ -86,13 +90,13 @@ AGREED, CHANGED, CONFLICT, DIFFER = "agreed", "changed", "conflict", "differ"
 UNLINKED = frozenset({"MONEY", "PERCENT", "QUANTITY"})
 # The timeline is what happened on a given day; coarser dates ("in 2009", "last March", "last week") are background.
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}(?:$|T)")  # a day, or a time on a day (its day is the timeline's)
+# A part of a day with no day named ("at night", "the morning"): which day is a guess, and often none is meant.
+_BARE_PART_OF_DAY = re.compile(r"(?:the\s+)?(?:morning|afternoon|evening|night)", re.IGNORECASE)
 _TIME_OF_DAY = re.compile(r"\d:\d{2}|\b[ap]\.m\.|\b(?:UTC|GMT)\b", re.IGNORECASE)
 # A figure and its unit, then the parenthesis a restated figure opens: "180 mph (", "20% (".
 _CONVERSION = re.compile(r"\d(?:\s*%\s*|[-\s]?[^\W\d_][^\d()]{0,14})\(\s*$")
-_YEAR = re.compile(r"(?<![\d.,])(?:1\d|20)\d\d(?!\d|[.,]\d)")  # 1000-2099 with no thousands separator
+_YEAR = re.compile(r"(?<![\d.,])(?:1\d|20)\d\d(?!\d|[.,]\d)")  # 1000-2099, no thousands separator: a year
 _NOT_WORD = re.compile(r"[^\w]+")
-# A sentence of an embedded post carries a link or a handle.
-_POST = re.compile(r"https?://|\bwww\.|\b[\w-]+\.(?:com|org|net)/\S|(?<![\w.])@\w", re.IGNORECASE)
 _COLON = re.compile(r"\s*:\s")
 _LEAD = " \t\n-*\u2022"  # what may stand before a chronology line's date: space or a bullet
 _WORD = re.compile(r"[^\W\d_]+")
@@ -279,10 +283,27 @@ def story_numbers(
 
 
 def _by_value(found: list[tuple[Article, NumberFact]]) -> list[list[tuple[Article, NumberFact]]]:
-    figures: dict[float, list[tuple[Article, NumberFact]]] = defaultdict(list)
+    """Figures: readings of one value, split where readings in a unit measure different things (`_same_measured`:
+    "9 basis points" off the ten-year and off the two-year yield are two figures). A reading that names nothing it
+    measures joins its value's figure only where that figure measures one thing; otherwise it stands apart."""
+    by_value: dict[float, list[tuple[Article, NumberFact]]] = defaultdict(list)
     for article, number in found:
-        figures[number.value].append((article, number))  # type: ignore[index]
-    return list(figures.values())
+        by_value[number.value].append((article, number))  # type: ignore[index]
+    figures = []
+    for readings in by_value.values():
+        measured: list[list[tuple[Article, NumberFact]]] = []
+        for pair in (pair for pair in readings if pair[1].measures):
+            same = next((f for f in measured if _same_measured(f[0][1].measures, pair[1].measures)), None)
+            if same is None:
+                measured.append([pair])
+            else:
+                same.append(pair)
+        if len(measured) > 1:
+            unnamed = [pair for pair in readings if not pair[1].measures]
+            figures += [*measured, unnamed] if unnamed else measured
+        else:
+            figures.append(readings)
+    return figures
 
 
 def _without_repeated_copies(
@@ -330,45 +351,69 @@ def _quantities(
     """Readings of one counted thing split into quantities: equal values are one figure; two figures are one
     quantity when some reading of each, in different articles, counts the same phrase ("ships" is not "container
     ships") in a sentence that says the same thing (see SAME_MATTER) and does not give it for another place or body
-    (`_Named`: a toll in Honduras is not one in Guatemala, House members are not senators), unless one article
-    states both (a ten-year yield down 9 points and a two-year yield down 11): an article that gives two values
-    counts two things.
+    (`_Named`: a toll in Honduras is not one in Guatemala, House members are not senators) nor of another thing
+    measured in the same unit (`_same_measured`: a fall in the ten-year yield is not one in the two-year), unless
+    one article states both (a ten-year yield down 9 points and a two-year yield down 11): an article that gives
+    two values counts two things.
     """
-    figures: dict[float, list[tuple[Article, NumberFact]]] = defaultdict(list)
-    values_in: dict[str, set[float]] = defaultdict(set)  # the values each article states
-    for article, number in found:
-        figures[number.value].append((article, number))  # type: ignore[index]
-        values_in[article.id].add(number.value)  # type: ignore[arg-type]
-    values = list(figures)
-    if len(values) > 1:
+    figures = _by_value(found)
+    stated: dict[str, set[int]] = defaultdict(set)  # the figures each article states
+    for k, figure in enumerate(figures):
+        for article, _ in figure:
+            stated[article.id].add(k)
+    if len(figures) > 1:
         similar.prepare(n.sentence.text for _, n in found)  # type: ignore[union-attr]
     pairs = []
-    for i, j in itertools.combinations(range(len(values)), 2):
+    for i, j in itertools.combinations(range(len(figures)), 2):
         closest = max(
             (
                 similar(m.sentence.text, n.sentence.text)
-                for a, m in figures[values[i]]
-                for b, n in figures[values[j]]
-                if a.id != b.id and _phrase_key(m) == _phrase_key(n) and _same_subject(named(a, m), named(b, n))
+                for a, m in figures[i]
+                for b, n in figures[j]
+                if a.id != b.id
+                and _phrase_key(m) == _phrase_key(n)
+                and _same_subject(named(a, m), named(b, n))
+                and _same_measured(m.measures, n.measures)
             ),
             default=0.0,
         )
         if closest >= SAME_MATTER:
             pairs.append((-closest, i, j))
-    members = {i: {i} for i in range(len(values))}  # most similar pairs join first, never across a stating article
+    members = {i: {i} for i in range(len(figures))}  # most similar pairs join first, never across a stating article
     for _, i, j in sorted(pairs):
-        left, right = {values[k] for k in members[i]}, {values[k] for k in members[j]}
-        if members[i] is not members[j] and not any(left & stated and right & stated for stated in values_in.values()):
-            joined = members[i] | members[j]
+        left, right = members[i], members[j]
+        if left is not right and not any(left & figures_in and right & figures_in for figures_in in stated.values()):
+            joined = left | right
             for k in joined:
                 members[k] = joined
     groups = sorted({id(g): sorted(g) for g in members.values()}.values())
-    return [[pair for i in group for pair in figures[values[i]]] for group in groups]
+    return [[pair for i in group for pair in figures[i]] for group in groups]
 
 
 def _same_subject(a: frozenset[str], b: frozenset[str]) -> bool:
     """Two sentences may report one quantity unless both name places or bodies and none of them is the same."""
     return not (a and b) or bool(a & b)
+
+
+def _same_measured(a: str, b: str) -> bool:
+    """Two figures in a unit may be one quantity unless both name what they measure (`NumberFact.measures`) and the
+    two differ: another head noun ("rate" is not "yield"), or numbers given to it that are not the same ("the
+    ten-year bond" is not "the two-year yield"; "10-year" is "ten-year"). Other modifiers may differ, since outlets
+    name one thing in different words ("its benchmark rate", "the policy rate")."""
+    if not (a and b):
+        return True
+    (head_a, numbers_a), (head_b, numbers_b) = _measured_key(a), _measured_key(b)
+    return head_a == head_b and (not (numbers_a and numbers_b) or numbers_a == numbers_b)
+
+
+@lru_cache(maxsize=4096)
+def _measured_key(phrase: str) -> tuple[str, frozenset[tuple[float, str]]]:
+    """A measured noun phrase's head lemma, and each number in it with the lemma of the word it modifies
+    ("the yield on the ten-year government bond" -> "yield", {(10, "year")}), from its parse."""
+    doc = load_nlp()(phrase)
+    head = next((t for t in doc if t.dep_ == "ROOT"), doc[-1])
+    numbers = {(value, t.head.lemma_.casefold()) for t in doc if t.like_num and (value := parse_number(t.text))}
+    return head.lemma_.casefold(), frozenset(numbers)
 
 
 def _phrase_key(number: NumberFact) -> str:
@@ -379,10 +424,29 @@ def _phrase_key(number: NumberFact) -> str:
 def is_informative(number: NumberFact) -> bool:
     """A figure worth showing on its own: not a count word under ten ("one payment", "two members" name no
     statistic), not a time of day ("21:14 UTC", "6 a.m."), which the timeline carries, and not a year the tagger
-    took for a count ("the 1948 war"): news writes a count of a thousand or more with a separator ("1,948")."""
+    took for a count ("the 1948 war"). A figure in a year's range without a separator ("1,948") is a year unless it
+    directly counts a plural noun ("1500 troops", "1200 people"): a year before a noun mostly names one thing."""
     if number.value is not None and number.value < 10 and not any(c.isdigit() for c in number.text):
         return False
-    return not _TIME_OF_DAY.search(number.text) and not _YEAR.search(number.text)
+    if _TIME_OF_DAY.search(number.text):
+        return False
+    return not _YEAR.search(number.text) or _counts_plural(number)
+
+
+def _counts_plural(number: NumberFact) -> bool:
+    """Whether the number's counted phrase follows it at once with a plural head noun, as tagged in its sentence
+    (the tag knows "people" and "police" are plural, which no suffix or lemma rule does)."""
+    sentence, counts = number.sentence, number.counts or ""
+    words = _WORD.findall(counts)
+    if sentence is None or not words:
+        return False
+    rest = sentence.text[number.end - sentence.start :]
+    gap = len(rest) - len(rest.lstrip())
+    if not gap or not rest.startswith(counts, gap):
+        return False
+    head = number.end - sentence.start + gap + counts.rfind(words[-1])
+    tagged = load_nlp()(sentence.text, disable=["parser", "ner"])
+    return any(t.idx == head and t.tag_ in ("NNS", "NNPS") for t in tagged)
 
 
 def is_conversion(text: str, number: Span) -> bool:
@@ -441,11 +505,7 @@ def story_timeline(digests: Sequence[ArticleDigest], similar: _Similarity | None
     by_date: dict[str, list[TimelineEntry]] = defaultdict(list)
     for digest in digests:
         article = digest.article
-        dated = [  # "the next day" hangs on another date the reader may not see: the weakest reading
-            (fact, fact.sentence, fact.iso[:10])
-            for fact in digest.facts.dates
-            if fact.iso and _DAY.match(fact.iso) and fact.sentence and fact.main_event and not fact.anaphoric
-        ]
+        dated = [(f, f.sentence, f.iso[:10]) for f in digest.facts.dates if f.iso and f.sentence and names_its_day(f)]
         # a sentence in the middle of a quotation, or a date inside one, is the speaker's account
         quoted = inside_quotations(article.text, [at for fact, s, _ in dated for at in (s.start, fact.start)])
         for (fact, sentence, day), sentence_quoted, date_quoted in zip(dated, quoted[::2], quoted[1::2], strict=True):
@@ -464,6 +524,15 @@ def story_timeline(digests: Sequence[ArticleDigest], similar: _Similarity | None
     return sorted(timeline, key=lambda e: (iso_start(e.iso), e.iso))
 
 
+def names_its_day(fact: DateFact) -> bool:
+    """Whether a date names the day of what its sentence reports: a day (not a month or a year, which are background)
+    that the text names, not one read off another date ("the next day" is only as right as the date it hangs on,
+    which the reader may not see) or a part of a day that names none ("works at night"), and that times the
+    sentence's own event (`DateFact.main_event`)."""
+    day_named = bool(fact.iso and _DAY.match(fact.iso)) and not _BARE_PART_OF_DAY.fullmatch(fact.text)
+    return day_named and fact.main_event and not fact.anaphoric
+
+
 def is_event(text: str, date: Span, sentence: Span) -> bool:
     """Whether a dated sentence, not inside a quotation, reports an event in the outlet's own words and can be shown
     alone (it does not open by pointing back: "He said ..."): it does not open a quotation or hold one that runs on
@@ -471,7 +540,7 @@ def is_event(text: str, date: Span, sentence: Span) -> bool:
     line that opens with its own date and a colon ("Oct. 9, 1998: ... appoints him"), a list of background the outlet
     appends, whose date the entry would print twice."""
     words, before = sentence.text, text[sentence.start : date.start]
-    if opens_with_quote(words) or odd_quote_marks(words) or points_back(words) or _POST.search(words):
+    if opens_with_quote(words) or odd_quote_marks(words) or points_back(words) or EMBEDDED_POST.search(words):
         return False
     return not (not before.strip(_LEAD) and _COLON.match(text, date.end))
 
