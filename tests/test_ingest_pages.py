@@ -39,12 +39,14 @@ def only_article(path: Path) -> Article:
     return articles[0]
 
 
+# A tracking pixel in the head ends it for the HTML parser, which moves the tags after it into the body, where
+# trafilatura no longer looks for them.
+PIXEL = '<img src="https://pixel.example/p.gif" width="1" height="1">'
+
+
 def test_a_saved_page_is_named_and_addressed_by_its_open_graph_tags(tmp_path: Path) -> None:
-    # A tracking pixel in the head ends it for the HTML parser, which moves the tags after it into the body, where
-    # trafilatura no longer looks for them.
     head = (
-        '<img src="https://pixel.example/p.gif" width="1" height="1">'
-        '<meta property="og:site_name" content="Lindmoor Gazette">'
+        PIXEL + '<meta property="og:site_name" content="Lindmoor Gazette">'
         '<meta property="og:url" content="https://gazette.example/news/ferry-hourly">'
         '<link rel="canonical" href="https://gazette.example/news/ferry-hourly?ref=canonical">'
     )
@@ -56,8 +58,7 @@ def test_a_saved_page_is_named_and_addressed_by_its_open_graph_tags(tmp_path: Pa
 
 def test_a_canonical_link_gives_the_address_and_json_ld_the_publisher(tmp_path: Path) -> None:
     head = (
-        '<img src="https://pixel.example/p.gif" width="1" height="1">'
-        '<link rel="Canonical" href="//gazette.example/news/ferry-hourly">'
+        PIXEL + '<link rel="Canonical" href="//gazette.example/news/ferry-hourly">'
         '<script type="application/ld+json">{"@context": "https://schema.org", "@graph": [{"@type": "NewsArticle", '
         '"headline": "Ferry to run every hour", "publisher": {"@type": "Organization", "name": "Lindmoor Gazette"}}]}'
         "</script>"
