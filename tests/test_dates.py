@@ -466,6 +466,9 @@ def test_a_date_taken_from_the_files_time_is_no_reference_for_relative_dates() -
         ("The vote was the last step since the mayor resigned on Aug. 4, 2024.", "Aug. 4, 2024", False),
         ("Prosecutors charged two guards in the Oct. 12 escape.", "Oct. 12", False),
         ("Monday's vote split the council.", "Monday", False),
+        ("The ferry could resume sailing on Friday, the operator said.", "Friday", False),
+        ("Today, the two forecasts could not differ more.", "Today", False),
+        ("The bridge will reopen on Monday after repairs.", "Monday", True),
     ],
 )
 def test_a_date_times_its_sentences_own_event_or_something_it_mentions(

@@ -970,6 +970,7 @@ def extract_dates(parsed: Parsed, near_days: int = NEAR_DAYS) -> list[DateFact]:
 # Arcs by which a verb under the main verb still tells its sentence's own event: a verb coordinated with it, its
 # complement ("decided to close"), and the clause a reporting verb reports ("officials said the dam broke").
 _MAIN_CLAUSE = frozenset({"conj", "ccomp", "xcomp", "parataxis"})
+_WILL = frozenset({"will", "shall", "'ll", "wo"})  # modals of what is planned, which a timeline's "Next" shows
 
 
 def times_main_event(token: Token) -> bool:
@@ -977,7 +978,8 @@ def times_main_event(token: Token) -> bool:
     ("signed the bill Monday") or through its preposition ("on Monday"), and that verb tells the sentence's event
     (`_MAIN_CLAUSE`). A date in a relative or subordinate clause ("the man who hid the bomb on Dec. 21", "since the
     president resigned on Aug. 9") or on a noun ("Saturday's votes", "the Dec. 21 bombing") times something the
-    sentence mentions, so the sentence shown under that date would tell another event."""
+    sentence mentions, so the sentence shown under that date would tell another event. Nor does a date whose verb
+    says what could, may or should happen: a possibility is no event (what will happen is a plan, and counts)."""
     while token.dep_ == "conj" and token.head.ent_type_ in ("DATE", "TIME"):
         token = token.head  # "on Monday and Tuesday"
     verb = token.head
@@ -987,6 +989,8 @@ def times_main_event(token: Token) -> bool:
         return False
     if verb.pos_ not in ("VERB", "AUX"):
         return False
+    if any(c.dep_ == "aux" and c.tag_ == "MD" and c.lower_ not in _WILL for c in verb.children):
+        return False  # "the signals could not differ more today", "it may reopen on Monday": no event, a possibility
     while verb.dep_ != "ROOT":
         if verb.dep_ not in _MAIN_CLAUSE:
             return False
