@@ -322,3 +322,28 @@ def test_a_date_guessed_from_a_files_time_orders_no_figures() -> None:
         found.article.flags.append(DATE_FROM_FILE_TIME)
     [residents] = [n for n in merge_story_facts(guessed).numbers if n.counts == "residents"]
     assert residents.status == DIFFER
+
+
+def test_one_value_in_two_outlets_is_one_figure_only_where_they_say_the_same_thing() -> None:
+    """Both outlets count 12 ships, but one says 12 more a day wait at anchor and the other that 12 have gone to
+    other ports: citing both for either would credit an outlet with what it never said."""
+    anchor = digest(
+        "The queue of container ships waiting off Harlow grows by 12 ships a day, the harbour office said.",
+        "anchor",
+        "Merrow Bulletin",
+        MORNING,
+    )
+    diverted = digest(
+        "At least 12 ships have diverted to other ports since the strike began, shipping agents said.",
+        "diverted",
+        "Harlow Courier",
+        MORNING.replace(hour=9),
+    )
+    restated = digest(
+        "At least 12 ships have been diverted to other ports since the strike began, the agents said.",
+        "restated",
+        "Valley Wire",
+        MORNING.replace(hour=10),
+    )
+    ships = [n for n in merge_story_facts([anchor, diverted, restated]).numbers if n.counts.endswith("ships")]
+    assert sorted(sorted(r.article_id for r in n.readings) for n in ships) == [["anchor"], ["diverted", "restated"]]
