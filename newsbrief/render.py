@@ -37,14 +37,17 @@ from newsbrief.records import (
     to_jsonable,
 )
 from newsbrief.stories.rank import highlight_pattern
+from newsbrief.text import split_sentences
 
 # Where a figure's clause ends: a comma, semicolon or colon before a space (not "11,000"), a bracket or a dash, or
 # the end of its sentence.
 _CLAUSE_BREAK = re.compile(r"[,;:](?=\s)|[()\u2014\u2013]|\s-{1,2}\s|\s_\s|[.!?][\"'\u201d)]*(?=\s|$)|\n")
 STATEMENT_WORDS = 5  # a quotation shorter than this is a term or a scare quote, not a statement
 _NON_SPACE = re.compile(r"\S+")
+_SENTENCE_END = re.compile(r"[.!?][\"'\u201d)]*|\n")
 _RELATIVE = re.compile(r"(?:which|who|whom|whose|where)\b", re.IGNORECASE)
-FIGURE_WORDS_BEFORE = 4  # words of a figure's clause shown before it ("rebels had captured")
+FIGURE_SENTENCE_WORDS = 20  # a figure's sentence this short is shown whole: its subject and time stay with it
+FIGURE_WORDS_BEFORE = 4  # words of a longer sentence's clause shown before a figure ("rebels had captured")
 FIGURE_WORDS_AFTER = 7  # and after it ("people near Kindu on Sunday")
 _REASON_PARTICULARS = re.compile(r"\s*[(:]")  # where a skip reason's particulars start: "(German)", ": [Errno -2]"
 BUNDLED_TEMPLATES = "newsbrief.templates"  # package data, read through the import system (see pyproject.toml)
@@ -131,14 +134,20 @@ def ref_time(ref: SourceRef, story: Story) -> str:
 
 
 def figure_phrase(reading: Reading, story: Story, counts: str = "") -> str:
-    """A figure with the words that say what it counts and what happened to it: the verbatim stretch of its clause
-    around the number, FIGURE_WORDS_BEFORE words before it (more, up to the clause's start, where the counted noun
-    stands earlier: "the number of people told to leave ... to about 4,800") and FIGURE_WORDS_AFTER after: "40
-    people" alone does not say whether they were killed, captured or rescued."""
+    """A figure with the words that say what it counts, whose it is, when, and what happened to it: its sentence,
+    verbatim, when that has at most FIGURE_SENTENCE_WORDS words ("In 1960, women held 27 percent of the jobs" loses
+    its year if cut); else the stretch of its clause around the number, FIGURE_WORDS_BEFORE words before it (more,
+    up to the clause's start, where the counted noun stands earlier: "the number of people told to leave ... to
+    about 4,800") and FIGURE_WORDS_AFTER after: "40 people" alone does not say whether they were killed, captured or
+    rescued. A relative clause ("which paid 34% of the total") takes the whole clause before it, which names whose
+    the figure is: four words of it may name the wrong owner."""
     article = _article(story, reading.article_id)
     text = article.text if article else ""
     if text[reading.start : reading.end] != reading.text:
         return reading.text
+    sentence = next((s for s in split_sentences(text) if s.start <= reading.start < s.end), None)
+    if sentence is not None and len(sentence.text.split()) <= FIGURE_SENTENCE_WORDS:
+        return " ".join(sentence.text.split())
     left = max((m.end() for m in _CLAUSE_BREAK.finditer(text, max(0, reading.start - 300), reading.start)), default=0)
     right = next((m.start() for m in _CLAUSE_BREAK.finditer(text, reading.end)), len(text))
     before = list(_NON_SPACE.finditer(text, left, reading.start))
@@ -152,11 +161,10 @@ def figure_phrase(reading: Reading, story: Story, counts: str = "") -> str:
     start = before[-shown].start() if len(before) >= shown else (before[0].start() if before else reading.start)
     cut = len(before) > shown
     if not cut and _RELATIVE.match(text, start) and text[:start].rstrip().endswith(","):
-        # "which paid 34% of the total" does not say who paid: a relative clause takes the words before it, which
-        # name what it is about ("...the Kestrel Point Spaceport, which paid 34% of the total")
-        earlier = list(_NON_SPACE.finditer(text, max(0, start - 300), start))[-FIGURE_WORDS_BEFORE:]
-        if earlier:
-            start, cut = earlier[0].start(), bool(text[: earlier[0].start()].strip())
+        comma = len(text[:start].rstrip()) - 1
+        breaks = list(_CLAUSE_BREAK.finditer(text, max(0, comma - 300), comma))
+        start = _NON_SPACE.search(text, breaks[-1].end() if breaks else 0).start()  # type: ignore[union-attr]
+        cut = bool(breaks) and not _SENTENCE_END.fullmatch(breaks[-1].group())
     phrase = " ".join(text[start:end].split()).strip(" \"'`")
     return ("…" if cut else "") + phrase + ("…" if len(after) > FIGURE_WORDS_AFTER else "")
 

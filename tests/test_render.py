@@ -166,30 +166,35 @@ def test_a_long_skipped_list_opens_with_a_tally_by_reason() -> None:
     assert "By reason" not in render_markdown(brief)  # a short list speaks for itself
 
 
-def test_a_figure_is_shown_with_its_clause_verbatim() -> None:
+def test_a_figure_is_shown_with_its_sentence_or_its_clause_verbatim() -> None:
     text = (
         "Rebels said on Sunday that their fighters had captured 40 government soldiers near the airport at Kindu "
-        "after two days of fighting, a spokesman said. The town has 9,000 people. The order brings the number of "
-        "people told to leave their homes since Wednesday night to about 4,800. Fishers lost an estimated 11,500 "
-        "crowns. The 15-time winner of the harbour race was rescued by 3 divers. Most of the money came from the "
-        "port of Lindmoor, which paid 34% of the total."
+        "after two days of heavy fighting in the hills, a spokesman for the movement said. The town has 9,000 people. "
+        "The new order, issued by the agency late on Thursday evening, brings the number of people told to leave "
+        "their homes since Wednesday night to about 4,800. Fishers lost an estimated 11,500 crowns. In 1960, women "
+        "held 27 percent of the jobs in computing. The largest single contribution to the mission came from the host "
+        "nation of the Kestrel Point spaceport, which paid 34% of the total cost of building and launching it."
     )
     article = Article(id="k", url=None, source="Wire", title="Kindu", text=text)
     story = Story(id="s", headline="Kindu", articles=[ArticleDigest(article, Summary("k", "none", []), Facts("k"))])
-    start = text.index("40")
 
     def phrase(figure: str, counts: str = "") -> str:
         start = text.index(figure)
         return figure_phrase(Reading(figure, start, start + len(figure), article_id="k"), story, counts)
 
+    # a short sentence whole: its subject and its time stay with the figure
+    assert phrase("9,000") == "The town has 9,000 people."
+    assert phrase("11,500") == "Fishers lost an estimated 11,500 crowns."
+    assert phrase("27 percent") == "In 1960, women held 27 percent of the jobs in computing."
+    # a long one: the clause around the figure, reaching back to its counted noun, or, for a relative clause, to
+    # the whole clause that names whose the figure is
     assert phrase("40") == "…their fighters had captured 40 government soldiers near the airport at Kindu…"
-    assert phrase("9,000") == "The town has 9,000 people"
     assert phrase("about 4,800", "people") == "…people told to leave their homes since Wednesday night to about 4,800"
-    assert phrase("11,500") == "Fishers lost an estimated 11,500 crowns"  # a comma inside a number ends no clause
-    assert phrase("15") == "The 15-time winner of the harbour race was…"  # words stay as written
-    assert phrase("3", "divers") == "…race was rescued by 3 divers"
-    assert phrase("34%") == "…the port of Lindmoor, which paid 34% of the total"  # whose share it is
-    assert start and all(p.replace("…", "") in text for p in (phrase("40"), phrase("9,000")))
+    assert phrase("34%") == (
+        "The largest single contribution to the mission came from the host nation of the Kestrel Point spaceport, "
+        "which paid 34% of the total cost of building and…"
+    )
+    assert all(p.strip("…") in " ".join(text.split()) for p in (phrase("40"), phrase("34%")))
 
 
 def test_a_phrase_in_quote_marks_or_a_quote_nobody_is_named_for_is_not_shown_as_said() -> None:
