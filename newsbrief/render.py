@@ -109,13 +109,14 @@ def snippets_only(story: Story) -> bool:
 
 
 def when(article: Article) -> str:
-    """When the article was published, as precisely as its source said: "2015-03-18 14:15 UTC", or "2015-03-18"
-    for a source that gave the day only (`date_only`), whose midnight is a placeholder, not a time."""
+    """When the article was published, as precisely as its source said, in UTC as every time of the brief is:
+    "2015-03-18 14:15 UTC" (a page's "10:15 -04:00" too), or "2015-03-18" for a source that gave the day only
+    (`date_only`), whose midnight is a placeholder, not a time."""
     if article.published is None:
         return ""
     if DATE_ONLY in article.flags:
         return article.published.date().isoformat()
-    return article.published.strftime("%Y-%m-%d %H:%M %Z").strip()
+    return article.published.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def when_iso(article: Article) -> str:
@@ -126,11 +127,13 @@ def when_iso(article: Article) -> str:
 
 
 def ref_time(ref: SourceRef, story: Story) -> str:
-    """The short time of a reading ("18 Mar 14:15"), the day alone ("18 Mar") when its article gave no time."""
+    """The short time of a reading in UTC ("18 Mar 14:15"), the day alone ("18 Mar") when its article gave no time."""
     if ref.published is None:
         return "undated"
     article = _article(story, ref.article_id)
-    return ref.published.strftime("%-d %b" if article and DATE_ONLY in article.flags else "%-d %b %H:%M")
+    if article and DATE_ONLY in article.flags:
+        return ref.published.strftime("%-d %b")
+    return ref.published.astimezone(UTC).strftime("%-d %b %H:%M")
 
 
 def figure_phrase(reading: Reading, story: Story, counts: str = "") -> str:

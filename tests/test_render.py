@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from newsbrief.records import (
     DATE_FROM_FILE_TIME,
@@ -261,6 +261,9 @@ def test_a_day_only_date_is_shown_without_a_time() -> None:
     article.flags.remove(DATE_ONLY)
     assert ref_time(reading, story) == "27 Nov 00:00"
     assert (when(article), newest(story)) == ("2026-11-27 00:00 UTC", article)
+    article.published = datetime(2026, 11, 27, 10, 15, tzinfo=timezone(timedelta(hours=-4)))  # a page's own offset
+    reading.published = article.published
+    assert (when(article), ref_time(reading, story)) == ("2026-11-27 14:15 UTC", "27 Nov 14:15")
 
 
 def test_skipped_items_of_one_source_for_one_reason_are_one_line() -> None:
