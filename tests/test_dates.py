@@ -469,6 +469,9 @@ def test_a_date_taken_from_the_files_time_is_no_reference_for_relative_dates() -
         ("The ferry could resume sailing on Friday, the operator said.", "Friday", False),
         ("Today, the two forecasts could not differ more.", "Today", False),
         ("The bridge will reopen on Monday after repairs.", "Monday", True),
+        ("Today, tide gauges are part of every harbour's equipment.", "Today", False),
+        ("Neon signs exist today in almost every port town.", "today", False),
+        ("The harbour board approved the new tide gauges today.", "today", True),
     ],
 )
 def test_a_date_times_its_sentences_own_event_or_something_it_mentions(

@@ -971,6 +971,10 @@ def extract_dates(parsed: Parsed, near_days: int = NEAR_DAYS) -> list[DateFact]:
 # complement ("decided to close"), and the clause a reporting verb reports ("officials said the dam broke").
 _MAIN_CLAUSE = frozenset({"conj", "ccomp", "xcomp", "parataxis"})
 _WILL = frozenset({"will", "shall", "'ll", "wo"})  # modals of what is planned, which a timeline's "Next" shows
+# "today" and "now" with a verb of being in the present tense name the present age ("Today, neon signs exist
+# everywhere"), not the day of an event.
+_NOWADAYS = frozenset({"today", "now", "nowadays"})
+_STATES = frozenset({"be", "exist", "have", "remain", "seem", "live"})
 
 
 def times_main_event(token: Token) -> bool:
@@ -979,7 +983,8 @@ def times_main_event(token: Token) -> bool:
     (`_MAIN_CLAUSE`). A date in a relative or subordinate clause ("the man who hid the bomb on Dec. 21", "since the
     president resigned on Aug. 9") or on a noun ("Saturday's votes", "the Dec. 21 bombing") times something the
     sentence mentions, so the sentence shown under that date would tell another event. Nor does a date whose verb
-    says what could, may or should happen: a possibility is no event (what will happen is a plan, and counts)."""
+    says what could, may or should happen: a possibility is no event (what will happen is a plan, and counts); nor
+    "today" or "now" with a present verb of being, which names the present age."""
     while token.dep_ == "conj" and token.head.ent_type_ in ("DATE", "TIME"):
         token = token.head  # "on Monday and Tuesday"
     verb = token.head
@@ -991,6 +996,8 @@ def times_main_event(token: Token) -> bool:
         return False
     if any(c.dep_ == "aux" and c.tag_ == "MD" and c.lower_ not in _WILL for c in verb.children):
         return False  # "the signals could not differ more today", "it may reopen on Monday": no event, a possibility
+    if token.lower_ in _NOWADAYS and verb.lemma_ in _STATES and verb.tag_ in ("VBZ", "VBP"):
+        return False  # "Today, chaos theory is part of the repertoire": the present age, not a day's event
     while verb.dep_ != "ROOT":
         if verb.dep_ not in _MAIN_CLAUSE:
             return False
