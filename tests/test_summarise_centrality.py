@@ -236,6 +236,9 @@ LEAD_SENTENCE = "The council closed Lindmoor harbour on Monday after a storm bro
         "Boats moved _ once, pickup 4th pvs",
         "By Ada Price",
         "By Ada Price and Tom Holm, Staff Writers",
+        "Check out our harbour page for the latest sailing times.",
+        "Visit our website for a full list of closed roads.",
+        "Tell us what you think of the new ferry timetable.",
     ],
 )
 def test_captions_credits_footers_slugs_and_bylines_are_never_units(line: str) -> None:
@@ -410,3 +413,12 @@ def test_captions_sign_offs_list_items_announcements_and_posts_are_not_summary_l
     announces what follows it; a link or handle sends the reader elsewhere. None reads as a sentence of the report."""
     units = centrality.article_units(f"{LEAD_SENTENCE}\n{line}\n{FERRY}")
     assert [u.span.text for u in units if not u.eligible and not u.follows] == [line]
+
+
+def test_every_sentence_of_a_dash_led_caption_paragraph_is_not_a_summary_line() -> None:
+    caption = "- Ada Price on the Lindmoor sea wall. She has fished from it for forty years with her brothers."
+    units = centrality.article_units(f"{LEAD_SENTENCE}\n{caption}\n{FERRY}")
+    assert [u.span.text for u in units if not u.eligible and not u.follows] == [
+        "- Ada Price on the Lindmoor sea wall.",
+        "She has fished from it for forty years with her brothers.",
+    ]

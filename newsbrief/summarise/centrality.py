@@ -67,6 +67,9 @@ _BOILERPLATE = re.compile(
     r"^(?:by\s*\.|published:|updated:|last updated\b|scroll down for videos?\W*$|click here\b|read more\b"
     r"|follow (?:us|@)|sign up\b|subscribe\b|all rights reserved|copyright\s+(?:©\s*)?\d{4}|©|\(c\) \d{4}|share this\b"
     r"|advertisement\W*$|related:|continue reading\b"
+    # the outlet addressing its readers: "Check out our page ...", "Visit our site ...", "Tell us what you think"
+    r"|check\ out\ (?:our|us)\b|(?:visit|join|like)\ (?:us|our)\b|(?:e-?mail|contact|message|tell)\ us\b"
+    r"|let\ us\ know\b|don't\ miss\b"
     # a caption, credit or gallery label, and an editor's note to subscribers
     r"|(?:photo(?:graph)?s?|pictures?|pictured|images?|gallery|credits?|caption|illustration|video)(?:\s+credits?)?\s*:"
     r"|(?:eds?|editors?(?:'s|\u2019s)? notes?)\s*:)"
@@ -99,10 +102,11 @@ _DANGLING_OPENER = re.compile(
     r"|^(?:[^\s,;:]+\s+){0,5}[^\s,;:]+,\s+(?:he|she|it|they|this|that|these|those)(?=[\s'\u2019])",
     re.IGNORECASE,
 )
-# A unit that is not a sentence of the report: a paragraph opened by a dash or bullet (a caption, a sign-off such as
-# "- Ann Lee on behalf of the team", a list item whose heading is elsewhere), or a sentence that ends in a colon,
-# which announces what follows it.
-_NOT_PROSE = re.compile(r"^[-\u2013\u2014\u2022*]\s|:\W*$")
+# A unit that is not a sentence of the report: any sentence of a paragraph opened by a dash or bullet (a caption, a
+# sign-off such as "- Ann Lee on behalf of the team", a list item whose heading is elsewhere), or a sentence that
+# ends in a colon, which announces what follows it.
+_LIST_MARK = re.compile(r"[ \t]*[-\u2013\u2014\u2022*]\s")
+_ANNOUNCES = re.compile(r":\W*$")
 # A chronology's entry opens with its date and a colon ("1977: Elected to parliament ...", "Oct. 9, 1998: Named
 # foreign minister"): a list line whose subject is in the list's heading, not a sentence that stands alone.
 _CHRONOLOGY_ENTRY = re.compile(
@@ -223,7 +227,8 @@ def article_units(text: str, short_is_content: bool = True) -> list[_Unit]:
         turn = interview and TURN_LABEL.match(span.text) is not None
         quoted = inside or opens_with_quote(span.text) or odd_quote_marks(span.text)
         readable = words >= MIN_WORDS and not (turn or quoted or _CHRONOLOGY_ENTRY.match(span.text))
-        readable = readable and not (_NOT_PROSE.search(span.text) or EMBEDDED_POST.search(span.text))
+        listed = _LIST_MARK.match(text, text.rfind("\n", 0, span.start) + 1) is not None
+        readable = readable and not (listed or _ANNOUNCES.search(span.text) or EMBEDDED_POST.search(span.text))
         dangling = bool(units) and points_back(span.text)
         units.append(_Unit(span, tokens(span.text), words, readable and not dangling, readable and dangling, quoted))
     if short_is_content and (sum(u.words for u in units) <= DEFAULT_WORDS or not any(u.eligible for u in units)):
