@@ -132,11 +132,30 @@ def test_a_page_titles_trailing_author_or_site_name_is_not_the_headline(
         ("https://paper.example/news/2026/11/27/harbour-reopens", False),
         ("https://forum.example/r/harbour/comments/42ax/harbour_reopens", False),  # a thread, not a column
         ("https://paper.example/opinionated-harbour-cats", False),
+        ("https://rights.example/blog/privacy/harbour-cameras", True),
+        ("https://gadgets.example/2026/11/27/harbour-phone-review/", True),
+        ("https://paper.example/reviews/harbour-lights", True),
+        ("https://paper.example/news/reviewers-praise-harbour-plan", False),
     ],
 )
 def test_an_article_filed_under_opinion_is_flagged(url: str, opinion: bool) -> None:
     text = "The harbour board reopened the north pier on Friday after divers checked its supports for a week. " * 2
     article = make_article("feed", text, title="Harbour", url=url)
+    assert ("opinion" in article.flags) is opinion
+
+
+@pytest.mark.parametrize(
+    ("title", "opinion"),
+    [
+        ("Harbour Phone X review: a camera that keeps up with the sea", True),
+        ("Review: Harbour Lights is a quiet triumph", True),
+        ("Harbour board orders review of pier safety", False),
+        ("Review of pier safety finds cracks: board", False),
+    ],
+)
+def test_a_title_labelled_a_review_is_flagged_opinion(title: str, opinion: bool) -> None:
+    text = "The harbour board reopened the north pier on Friday after divers checked its supports for a week. " * 2
+    article = make_article("feed", text, title=title, url="https://paper.example/news/harbour")
     assert ("opinion" in article.flags) is opinion
 
 

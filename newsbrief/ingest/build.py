@@ -34,10 +34,15 @@ log = logging.getLogger("newsbrief.ingest")
 
 _TITLE_CHARS = 120
 # A path section where outlets file their writers' views rather than reports ("/commentisfree/", "/opinion/",
-# "/editorials/"); a forum's "/comments/" is a thread, not a column.
+# "/editorials/", "/blog/", "/reviews/"), or a review's slug ("/xbox-one-x-review/"); a forum's "/comments/" is a
+# thread, not a column.
 _OPINION_SECTION = re.compile(
-    r"/(?:opinions?|commentisfree|comment|commentary|editorials?|columns?|columnists?|op-?eds?)(?:/|$)", re.IGNORECASE
+    r"/(?:opinions?|commentisfree|comment|commentary|editorials?|columns?|columnists?|op-?eds?|blogs?|reviews?)(?:/|$)"
+    r"|-review(?:/|\.\w+)?$",
+    re.IGNORECASE,
 )
+# A title labelled a review ("Review: ...", "Harbour Lights review: a ..."): a critic's judgement, not a report.
+_REVIEW_TITLE = re.compile(r"^[^:|]{0,60}\breview\s*[:|\u2013\u2014]", re.IGNORECASE)
 TRUNCATED = "truncated"  # Article flag: only the first `max_article_chars` of the text were kept
 # Fewer words than this is no article in any language: a feed's "submitted by ... [link] [341 comments]" line. It is
 # the floor that `guess_language`'s 40 letters stand for (8 words at about 5 letters each), applied in words too,
@@ -118,8 +123,14 @@ def make_article(
         + ([] if title else [UNTITLED])
         + ([] if named else [SOURCE_FROM_LOCATION])
         + ([DATE_ONLY] if isinstance(published, str) and time_unknown(published) else [])
-        + ([OPINION] if url and _OPINION_SECTION.search(urlsplit(url).path) else []),
+        + ([OPINION] if is_opinion(url, title) else []),
     )
+
+
+def is_opinion(url: str | None, title: str | None) -> bool:
+    """Whether an article is a writer's view rather than a report: its address files it under opinion, a column, a
+    blog or reviews, or its title labels it a review."""
+    return bool((url and _OPINION_SECTION.search(urlsplit(url).path)) or (title and _REVIEW_TITLE.match(title)))
 
 
 def truncate(article: Article, max_chars: int) -> Skipped | None:
