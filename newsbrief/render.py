@@ -23,6 +23,7 @@ from markupsafe import Markup, escape
 
 from newsbrief.records import (
     DATE_ONLY,
+    OPINION,
     SNIPPET_ONLY,
     Article,
     Brief,
@@ -91,7 +92,7 @@ def environment(user_templates: Path | None = None) -> Environment:
     env.filters["shown_quotes"] = shown_quotes
     env.filters["skip_tally"] = skip_tally
     env.filters["skip_groups"] = skip_groups
-    env.filters["snippets_only"] = snippets_only
+    env.filters["story_marks"] = story_marks
     env.filters["outlets_label"] = outlets_label
     return env
 
@@ -102,10 +103,13 @@ def newest(story: Story) -> Article | None:
     return max(dated, key=lambda pair: pair[0], default=(None, None))[1]
 
 
-def snippets_only(story: Story) -> bool:
-    """Whether every article of the story is a feed's snippet (`snippet_only`): a headline listed without its
-    sources line says so itself."""
-    return all(SNIPPET_ONLY in d.article.flags for d in story.articles)
+def story_marks(story: Story) -> list[str]:
+    """What a headline shown without its sources line must say of its story itself: "snippet only" when every
+    article is a feed's snippet (`snippet_only`), "opinion" when every article is a writer's view (`opinion`)."""
+    flags = {SNIPPET_ONLY: "snippet only", OPINION: "opinion"}
+    return [
+        mark for flag, mark in flags.items() if story.articles and all(flag in d.article.flags for d in story.articles)
+    ]
 
 
 def when(article: Article) -> str:

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from newsbrief.records import (
     DATE_FROM_FILE_TIME,
     DATE_ONLY,
+    OPINION,
     SNIPPET_ONLY,
     Article,
     ArticleDigest,
@@ -244,6 +245,17 @@ def test_a_snippet_only_source_is_marked_in_every_format() -> None:
     assert "Harbour \\<b\\>Times\\</b\\> (snippet only) (`a1`)" in render_markdown(brief)
     assert "— Harbour &lt;b&gt;Times&lt;/b&gt; (snippet only)</span></li>" in render_html(brief)
     assert "— Harbour <b>Times</b> (snippet only)\nSKIPPED" in render_text(brief)
+
+
+def test_a_story_of_opinion_pieces_says_so_wherever_its_headline_stands_alone() -> None:
+    brief = make_brief(url="https://harbour.example/opinion/bridge")
+    brief.stories[0].articles[0].article.flags.append(OPINION)
+    brief.glance = 1
+    glance = render_markdown(brief).split("## At a glance")[1].split("##")[0]
+    assert "— Harbour \\<b\\>Times\\</b\\> (opinion)" in glance
+    brief.stories[0].in_full = False
+    assert "Harbour \\<b\\>Times\\</b\\> (opinion) (`a1`)" in render_markdown(brief)
+    assert "(opinion)</span></li>" in render_html(brief) and "(opinion)\nSKIPPED" in render_text(brief)
 
 
 def test_a_day_only_date_is_shown_without_a_time() -> None:
