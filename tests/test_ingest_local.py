@@ -210,3 +210,22 @@ def test_an_article_named_after_its_file_says_so(tmp_path: Path) -> None:
     articles, _ = ingest_source(str(tmp_path))
     flagged = {a.source: "source_from_location" in a.flags for a in articles}
     assert flagged == {"Lindmoor Post": False, "saved-copy": True}
+
+
+def test_a_feed_in_another_language_with_a_wrong_encoding_declaration_says_its_language(tmp_path: Path) -> None:
+    """feedparser decodes a Latin-1 feed that declares UTF-8 and says so; the items were read, so their own reason
+    (another language) is the one to give, not "could not be parsed"."""
+    item = (
+        "<item><title>Greve no porto de São Vicente entra no terceiro dia</title><description>Os estivadores do porto "
+        "de São Vicente mantêm a greve pelo terceiro dia consecutivo, segundo o sindicato, e os navios esperam ao "
+        "largo da baía sem data para atracar.</description><link>https://noticias.example/{n}</link></item>"
+    )
+    body = "".join(item.format(n=n) for n in range(3))
+    feed = tmp_path / "noticias.rss"
+    feed.write_bytes(
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Notícias</title>{body}'
+        "</channel></rss>".encode("latin-1")
+    )
+    articles, skipped = ingest_source(str(feed), IngestOptions(fetch_linked_pages=False))
+    assert articles == [] and len(skipped) == 3
+    assert all(s.reason.startswith("not English (Portuguese") for s in skipped), [s.reason for s in skipped]

@@ -86,9 +86,18 @@ def feed_articles(
             log.exception("feed item %s of %s", item.link or item.title, origin)
             result = skip(origin, f"could not read the item ({type(exc).__name__}: {exc})", item.link, item.title)
         (articles if isinstance(result, Article) else skipped).append(result)
-    if parsed.get("bozo") and not articles:  # the items failed for what the parser lost: its message is the reason
+    if _lost_content(parsed) and not articles:  # the items failed for what the parser lost: its message says why
         return [], [_unparsed(parsed, origin, feed_url)]
     return articles, skipped
+
+
+def _lost_content(parsed: Any) -> bool:
+    """Whether the parser lost part of the feed: a declared encoding that feedparser overrode with one that decodes
+    the bytes (`CharacterEncodingOverride`) or a content type it ignored lost nothing, so the items' own reasons
+    (another language, no text) stand."""
+    exception = parsed.get("bozo_exception")
+    harmless = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
+    return bool(parsed.get("bozo")) and not isinstance(exception, harmless)
 
 
 def _unparsed(parsed: Any, origin: str, feed_url: str | None) -> Skipped:
