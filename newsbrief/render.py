@@ -47,6 +47,7 @@ STATEMENT_WORDS = 5  # a quotation shorter than this is a term or a scare quote,
 _NON_SPACE = re.compile(r"\S+")
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d)]*|\n")
 _RELATIVE = re.compile(r"(?:which|who|whom|whose|where)\b", re.IGNORECASE)
+FIGURES_SHOWN = 3  # a story's Figures line: the most reported quantities, a glance, not a table
 FIGURE_SENTENCE_WORDS = 20  # a figure's sentence this short is shown whole: its subject and time stay with it
 FIGURE_WORDS_BEFORE = 4  # words of a longer sentence's clause shown before a figure ("rebels had captured")
 FIGURE_WORDS_AFTER = 7  # and after it ("people near Kindu on Sunday")
@@ -89,6 +90,7 @@ def environment(user_templates: Path | None = None) -> Environment:
     env.filters["headline_url"] = headline_url
     env.filters["figure_phrase"] = figure_phrase
     env.filters["figure_note"] = figure_note
+    env.filters["shown_figures"] = shown_figures
     env.filters["shown_quotes"] = shown_quotes
     env.filters["skip_tally"] = skip_tally
     env.filters["skip_groups"] = skip_groups
@@ -277,6 +279,23 @@ def figure_values(number: StoryNumber) -> list[tuple[str, list[Reading]]]:
     for reading in sorted(number.readings, key=lambda r: r.published or undated):
         values.setdefault(reading.value, []).append(reading)
     return [(readings[0].text, readings) for readings in values.values()]
+
+
+def shown_figures(numbers: Sequence[StoryNumber], story: Story, most: int = FIGURES_SHOWN) -> list[StoryNumber]:
+    """The story's first `most` figures with a counted phrase, less any whose words are all already shown: two
+    figures of one short sentence ("killed 213 people ... and injured 5,400") show that sentence once."""
+    shown: set[str] = set()
+    kept = []
+    for number in numbers:
+        if len(kept) == most:
+            break
+        if not number.counts:
+            continue
+        phrases = {figure_phrase(refs[0], story, number.counts) for _, refs in figure_values(number)}
+        if not phrases <= shown:
+            kept.append(number)
+            shown |= phrases
+    return kept
 
 
 def figure_note(sentence: SummarySentence, story: Story) -> str:

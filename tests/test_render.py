@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, date, datetime, timedelta, timezone
 
 from newsbrief.records import (
@@ -40,6 +41,7 @@ from newsbrief.render import (
     render_markdown,
     render_text,
     safe_url,
+    shown_figures,
     shown_quotes,
     when,
 )
@@ -330,3 +332,17 @@ def test_a_summary_sentence_says_when_its_figure_is_disputed_or_has_since_change
     story.facts.numbers = [StoryNumber("people", "CARDINAL", "conflict", cases["conflict"][0])]
     assert "(figure disputed)" in render_markdown(brief) and "(figure disputed)" in render_html(brief)
     assert "(figure disputed)" in render_text(brief)
+
+
+def test_two_figures_of_one_short_sentence_show_it_once() -> None:
+    text = "The blast at the harbour depot killed 13 people and injured 240. Divers searched 40 wrecks on Monday."
+    article = Article(id="k", url=None, source="Wire", title="Depot", text=text)
+    story = Story(id="s", headline="Depot", articles=[ArticleDigest(article, Summary("k", "none", []), Facts("k"))])
+
+    def number(figure: str, counts: str) -> StoryNumber:
+        at = re.search(rf"\b{figure}\b", text).start()  # type: ignore[union-attr]
+        return StoryNumber(counts, "CARDINAL", "agreed", [Reading(figure, at, at + len(figure), article_id="k")])
+
+    killed, injured, wrecks = number("13", "people"), number("240", "injured"), number("40", "wrecks")
+    assert shown_figures([killed, injured, wrecks], story) == [killed, wrecks]
+    assert shown_figures([killed, injured, wrecks], story, most=1) == [killed]
