@@ -25,6 +25,7 @@ from newsbrief.stories.facts import (
     CONFLICT,
     DIFFER,
     is_informative,
+    is_rate,
     iso_start,
     merge_story_facts,
     normalise_quote,
@@ -324,9 +325,10 @@ def test_a_date_guessed_from_a_files_time_orders_no_figures() -> None:
     assert residents.status == DIFFER
 
 
-def test_one_value_in_two_outlets_is_one_figure_only_where_they_say_the_same_thing() -> None:
-    """Both outlets count 12 ships, but one says 12 more a day wait at anchor and the other that 12 have gone to
-    other ports: citing both for either would credit an outlet with what it never said."""
+def test_one_value_in_two_outlets_is_one_figure_unless_one_is_a_rate() -> None:
+    """Both outlets count 12 ships, but one says 12 more a day join the queue and the other that 12 have gone to other
+    ports: citing both for either would credit an outlet with what it never said. A paraphrase of one count stays
+    one figure with both outlets."""
     anchor = digest(
         "The queue of container ships waiting off Harlow grows by 12 ships a day, the harbour office said.",
         "anchor",
@@ -339,11 +341,27 @@ def test_one_value_in_two_outlets_is_one_figure_only_where_they_say_the_same_thi
         "Harlow Courier",
         MORNING.replace(hour=9),
     )
-    restated = digest(
-        "At least 12 ships have been diverted to other ports since the strike began, the agents said.",
-        "restated",
+    paraphrase = digest(
+        "Shipping agents counted 12 ships sent on to other harbours since the walkout started.",
+        "paraphrase",
         "Valley Wire",
         MORNING.replace(hour=10),
     )
-    ships = [n for n in merge_story_facts([anchor, diverted, restated]).numbers if n.counts.endswith("ships")]
-    assert sorted(sorted(r.article_id for r in n.readings) for n in ships) == [["anchor"], ["diverted", "restated"]]
+    ships = [n for n in merge_story_facts([anchor, diverted, paraphrase]).numbers if n.counts.endswith("ships")]
+    assert sorted(sorted(r.article_id for r in n.readings) for n in ships) == [["anchor"], ["diverted", "paraphrase"]]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "rate"),
+    [
+        ("The queue grows by 12 ships a day.", True),
+        ("Exports fell by 300 tonnes per month.", True),
+        ("About 40 volunteers clean the beach every week.", True),
+        ("At least 12 ships have diverted to other ports.", False),
+        ("The port handled 40 ships a year ago.", False),
+    ],
+)
+def test_a_figure_per_day_week_or_year_is_a_rate(sentence: str, rate: bool) -> None:
+    [found] = [digest(sentence, "r", "Merrow Bulletin", MORNING)]
+    [number] = [n for n in found.facts.numbers if n.value and n.value >= 12]
+    assert is_rate(number) is rate

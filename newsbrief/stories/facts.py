@@ -6,8 +6,8 @@ fact stays as traceable as the article facts it came from.
 - Quotes match on normalised text (case, punctuation, quote marks and spacing ignored); a quote whose words run
   inside another's at word boundaries is the same quote trimmed.
 - Numbers are grouped by kind and by the lemma of what they count (the counted noun's head; for a quantity with
-  no counted noun, its unit word). Readings with equal values are one figure where their sentences say the same
-  thing ("a dozen ships a day" more at anchor and "12 ships have diverted" are two); different figures of the same
+  no counted noun, its unit word). Readings with equal values are one figure, unless one is a rate and the other a
+  count ("a dozen ships a day" more at anchor and "12 ships have diverted" are two); different figures of the same
   group are the same quantity only where their sentences say the same thing (MiniLM cosine >= SAME_MATTER), since one
   story counts many things in "people" (evacuated, rescued, sheltered), and do not give them for different places
   or bodies (one storm's tolls in three countries; House members and senators), nor, for a figure in a unit of
@@ -92,6 +92,12 @@ UNLINKED = frozenset({"MONEY", "PERCENT", "QUANTITY"})
 # The timeline is what happened on a given day; coarser dates ("in 2009", "last March", "last week") are background.
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}(?:$|T)")  # a day, or a time on a day (its day is the timeline's)
 # A part of a day with no day named ("at night", "the morning"): which day is a guess, and often none is meant.
+# After a figure: its counted words, then "a day", "per year", "each week" (not "a year ago"): a rate.
+_RATE = re.compile(
+    r"\W*(?:[^\W\d_]+\W+){0,4}?(?:a|an|per|each|every)\s+(?:second|minute|hour|day|night|week|month|quarter|year)\b"
+    r"(?!\s+(?:ago|earlier|later|before|after)\b)",
+    re.IGNORECASE,
+)
 _BARE_PART_OF_DAY = re.compile(r"(?:the\s+)?(?:morning|afternoon|evening|night)", re.IGNORECASE)
 _TIME_OF_DAY = re.compile(r"\d:\d{2}|\b[ap]\.m\.|\b(?:UTC|GMT)\b", re.IGNORECASE)
 # A figure and its unit, then the parenthesis a restated figure opens: "180 mph (", "20% (".
@@ -271,7 +277,7 @@ def story_numbers(
     ranked = []
     for (kind, _), found in by_key.items():
         found = _without_repeated_copies(found, copies)
-        for quantity in _quantities(found, similar, named) if kind not in UNLINKED else _by_value(found, similar):
+        for quantity in _quantities(found, similar, named) if kind not in UNLINKED else _by_value(found):
             readings = [_reading(article, number) for article, number in quantity]
             phrases = Counter(n.counts for _, n in quantity if n.counts)
             counts = phrases.most_common(1)[0][0] if phrases else ""
@@ -283,31 +289,15 @@ def story_numbers(
     return [n for _, n in sorted(ranked, key=lambda r: r[0])]
 
 
-def _by_value(found: list[tuple[Article, NumberFact]], similar: _Similarity) -> list[list[tuple[Article, NumberFact]]]:
-    """Figures: readings of one value, split where readings in a unit measure different things (`_same_measured`:
-    "9 basis points" off the ten-year and off the two-year yield are two figures), then where different articles'
-    sentences do not say the same thing (SAME_MATTER): "a dozen ships a day" more at anchor and "12 ships have
-    diverted" are two facts, and citing both outlets for either would credit one with what it never said. A reading
-    that names nothing it measures joins its value's figure only where that figure measures one thing; otherwise it
-    stands apart."""
-    similar.prepare(n.sentence.text for _, n in found if n.sentence is not None)
-    return [part for figure in _by_measured(found) for part in _by_sentence(figure, similar)]
-
-
-def _by_sentence(
-    figure: list[tuple[Article, NumberFact]], similar: _Similarity
-) -> list[list[tuple[Article, NumberFact]]]:
-    def linked(i: int, j: int) -> bool:
-        (a, m), (b, n) = figure[i], figure[j]
-        return a.id == b.id or similar(m.sentence.text, n.sentence.text) >= SAME_MATTER  # type: ignore[union-attr]
-
-    return [[figure[i] for i in group] for group in _components(len(figure), linked)]
-
-
-def _by_measured(found: list[tuple[Article, NumberFact]]) -> list[list[tuple[Article, NumberFact]]]:
-    by_value: dict[float, list[tuple[Article, NumberFact]]] = defaultdict(list)
+def _by_value(found: list[tuple[Article, NumberFact]]) -> list[list[tuple[Article, NumberFact]]]:
+    """Figures: readings of one value, split where one is a rate and another a count ("a dozen ships a day" more at
+    anchor is not "12 ships have diverted": citing both outlets for either would credit one with what it never said)
+    and where readings in a unit measure different things (`_same_measured`: "9 basis points" off the ten-year and
+    off the two-year yield are two figures). A reading that names nothing it measures joins its value's figure only
+    where that figure measures one thing; otherwise it stands apart."""
+    by_value: dict[tuple[float, bool], list[tuple[Article, NumberFact]]] = defaultdict(list)
     for article, number in found:
-        by_value[number.value].append((article, number))  # type: ignore[index]
+        by_value[number.value, is_rate(number)].append((article, number))  # type: ignore[index]
     figures = []
     for readings in by_value.values():
         measured: list[list[tuple[Article, NumberFact]]] = []
@@ -323,6 +313,13 @@ def _by_measured(found: list[tuple[Article, NumberFact]]) -> list[list[tuple[Art
         else:
             figures.append(readings)
     return figures
+
+
+def is_rate(number: NumberFact) -> bool:
+    """Whether the figure is a rate, so many per day, week or year ("grows by 12 ships a day"), as its sentence goes
+    on after it, not a count."""
+    sentence = number.sentence
+    return sentence is not None and bool(_RATE.match(sentence.text, number.end - sentence.start))
 
 
 def _without_repeated_copies(
@@ -375,7 +372,9 @@ def _quantities(
     one article states both (a ten-year yield down 9 points and a two-year yield down 11): an article that gives
     two values counts two things.
     """
-    figures = _by_value(found, similar)
+    figures = _by_value(found)
+    if len(figures) > 1:
+        similar.prepare(n.sentence.text for _, n in found)  # type: ignore[union-attr]
     stated: dict[str, set[int]] = defaultdict(set)  # the figures each article states
     for k, figure in enumerate(figures):
         for article, _ in figure:
