@@ -472,6 +472,10 @@ def test_a_date_taken_from_the_files_time_is_no_reference_for_relative_dates() -
         ("Today, tide gauges are part of every harbour's equipment.", "Today", False),
         ("Neon signs exist today in almost every port town.", "today", False),
         ("The harbour board approved the new tide gauges today.", "today", True),
+        ("The mayor met the ferry operators at the harbour office in Lindmoor on Tuesday.", "Tuesday", True),
+        ("The seaplane crashed shortly after takeoff from Lindmoor harbour on Tuesday.", "Tuesday", True),
+        ("Twelve people died when a crane collapsed at the Lindmoor docks on Monday.", "Monday", True),
+        ("The operator said it would close the north pier on Friday.", "Friday", True),
     ],
 )
 def test_a_date_times_its_sentences_own_event_or_something_it_mentions(

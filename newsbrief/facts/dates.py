@@ -970,7 +970,13 @@ def extract_dates(parsed: Parsed, near_days: int = NEAR_DAYS) -> list[DateFact]:
 # Arcs by which a verb under the main verb still tells its sentence's own event: a verb coordinated with it, its
 # complement ("decided to close"), and the clause a reporting verb reports ("officials said the dam broke").
 _MAIN_CLAUSE = frozenset({"conj", "ccomp", "xcomp", "parataxis"})
-_WILL = frozenset({"will", "shall", "'ll", "wo"})  # modals of what is planned, which a timeline's "Next" shows
+# Modals of what is possible, not what happened or is planned ("will", reported "would", "must" stay: plans and
+# deadlines, which a timeline's "Next" shows).
+_POSSIBLE = frozenset({"could", "might", "may", "can", "ca"})
+# A clause that happens at the time of the one it hangs on: "twelve died when a bomb exploded on Monday".
+_AT_THE_TIME = frozenset({"when", "as", "while"})
+# How a noun can stand in its verb's phrase: its object, or a preposition's object under it.
+_IN_VERB_PHRASE = frozenset({"pobj", "dobj", "attr", "oprd"})
 # "today" and "now" with a verb of being in the present tense name the present age ("Today, neon signs exist
 # everywhere"), not the day of an event.
 _NOWADAYS = frozenset({"today", "now", "nowadays"})
@@ -982,24 +988,36 @@ def times_main_event(token: Token) -> bool:
     ("signed the bill Monday") or through its preposition ("on Monday"), and that verb tells the sentence's event
     (`_MAIN_CLAUSE`). A date in a relative or subordinate clause ("the man who hid the bomb on Dec. 21", "since the
     president resigned on Aug. 9") or on a noun ("Saturday's votes", "the Dec. 21 bombing") times something the
-    sentence mentions, so the sentence shown under that date would tell another event. Nor does a date whose verb
-    says what could, may or should happen: a possibility is no event (what will happen is a plan, and counts); nor
-    "today" or "now" with a present verb of being, which names the present age."""
+    sentence mentions, so the sentence shown under that date would tell another event; a clause opened by "when",
+    "as" or "while" happens at the time of its main clause and counts. Nor does a date whose verb says what could or
+    may happen: a possibility is no event (what will or would happen is a plan, and counts); nor "today" or "now"
+    with a present verb of being, which names the present age."""
     while token.dep_ == "conj" and token.head.ent_type_ in ("DATE", "TIME"):
         token = token.head  # "on Monday and Tuesday"
     verb = token.head
     if token.dep_ == "pobj" and verb.dep_ == "prep":
         verb = verb.head
+        # the small parser often hangs "on Tuesday" on a noun of the verb's phrase ("met him at the summit in Kuala
+        # Lumpur on Tuesday", "crashed after takeoff on Tuesday"): that noun's verb is the one timed
+        while verb.pos_ in ("NOUN", "PROPN") and verb.dep_ in _IN_VERB_PHRASE:
+            verb = verb.head.head if verb.dep_ == "pobj" and verb.head.dep_ == "prep" else verb.head
     elif token.dep_ not in ("npadvmod", "tmod", "advmod"):
         return False
     if verb.pos_ not in ("VERB", "AUX"):
         return False
-    if any(c.dep_ == "aux" and c.tag_ == "MD" and c.lower_ not in _WILL for c in verb.children):
+    if any(c.dep_ == "aux" and c.tag_ == "MD" and c.lower_ in _POSSIBLE for c in verb.children):
         return False  # "the signals could not differ more today", "it may reopen on Monday": no event, a possibility
     if token.lower_ in _NOWADAYS and verb.lemma_ in _STATES and verb.tag_ in ("VBZ", "VBP"):
         return False  # "Today, chaos theory is part of the repertoire": the present age, not a day's event
     while verb.dep_ != "ROOT":
-        if verb.dep_ not in _MAIN_CLAUSE:
+        if verb.dep_ not in _MAIN_CLAUSE and not _at_the_time(verb):
             return False
         verb = verb.head
     return True
+
+
+def _at_the_time(verb: Token) -> bool:
+    """Whether a subordinate clause happens at the time of the one it hangs on ("when a bomb exploded on Monday")."""
+    return verb.dep_ == "advcl" and any(
+        c.dep_ in ("mark", "advmod") and c.lower_ in _AT_THE_TIME for c in verb.children
+    )
