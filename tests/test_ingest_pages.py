@@ -92,6 +92,36 @@ def test_a_page_that_names_no_outlet_is_named_by_its_file_or_else_its_folder(
     assert (article.source, article.url, SOURCE_FROM_LOCATION in article.flags) == (expected, None, True)
 
 
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("source.html", "source"),  # the home folder names the user: the file's own name stands
+        ("index (2).html", "index"),  # without the browser's copy number
+        ("page.html", "page"),
+        ("lindmoor-gazette (3).html", "lindmoor-gazette"),
+    ],
+)
+def test_a_page_in_the_home_folder_is_not_named_after_the_user(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, expected: str
+) -> None:
+    home = tmp_path / "marisol"
+    monkeypatch.setenv("HOME", str(home))
+    assert location_name(saved_page(home, "", name)) == expected
+
+
+@pytest.mark.parametrize(
+    ("folder", "name", "expected"),
+    [
+        ("Desktop", "page.html", "page"),
+        ("Documents", "source (2).html", "source"),
+        ("Desktop/lindmoor-gazette", "source.html", "lindmoor-gazette"),
+        ("Documents", "Ferry to run every hour.html", "Ferry to run every hour"),
+    ],
+)
+def test_desktop_and_documents_name_no_outlet(tmp_path: Path, folder: str, name: str, expected: str) -> None:
+    assert location_name(saved_page(tmp_path / folder, "", name)) == expected
+
+
 def test_own_metadata_reads_the_tags_wherever_the_parser_put_them() -> None:
     tree = lxml.html.fromstring(
         '<html><head><img src="p.gif"><link rel="canonical" href="/news/ferry-hourly">'

@@ -132,10 +132,14 @@ def test_a_page_titles_trailing_author_or_site_name_is_not_the_headline(
         ("https://paper.example/news/2026/11/27/harbour-reopens", False),
         ("https://forum.example/r/harbour/comments/42ax/harbour_reopens", False),  # a thread, not a column
         ("https://paper.example/opinionated-harbour-cats", False),
-        ("https://rights.example/blog/privacy/harbour-cameras", True),
-        ("https://gadgets.example/2026/11/27/harbour-phone-review/", True),
         ("https://paper.example/reviews/harbour-lights", True),
+        ("https://paper.example/culture/review/harbour-lights", True),
         ("https://paper.example/news/reviewers-praise-harbour-plan", False),
+        ("https://rights.example/blog/privacy/harbour-cameras", False),  # a blog may be a live report
+        ("https://paper.example/news/live/blogs/harbour-storm-latest", False),
+        ("https://gadgets.example/2026/11/27/harbour-phone-review/", False),  # a slug says too little
+        ("https://gov.example/news/strategic-defence-review", False),
+        ("https://paper.example/politics/harbour-policy-review.html", False),
     ],
 )
 def test_an_article_filed_under_opinion_is_flagged(url: str, opinion: bool) -> None:
@@ -147,10 +151,23 @@ def test_an_article_filed_under_opinion_is_flagged(url: str, opinion: bool) -> N
 @pytest.mark.parametrize(
     ("title", "opinion"),
     [
-        ("Harbour Phone X review: a camera that keeps up with the sea", True),
         ("Review: Harbour Lights is a quiet triumph", True),
+        ("  review – Harbour Lights at the Quay Theatre", True),
+        ("Review | Harbour Phone X keeps up with the sea", True),
+        ("Harbour Lights at the Quay Theatre ★★★★☆", True),
+        ("Harbour Phone X: a camera that keeps up with the sea – 4/5", True),
+        ("Harbour Lights, Quay Theatre – four stars", True),
+        ("Harbour Lights: 3.5/5", True),
         ("Harbour board orders review of pier safety", False),
         ("Review of pier safety finds cracks: board", False),
+        ("Harbour Phone X review: a camera that keeps up with the sea", False),  # a review named mid-title is ambiguous
+        ("Defence review: army to lose 20,000 troops", False),
+        ("Judicial review – court blocks deportation flight", False),
+        ("Police review: officers cleared", False),
+        ("Fed policy review: rates held", False),
+        ("Five-star hotel on the quay closes after fire", False),
+        ("Three stars of the harbour regatta honoured", False),
+        ("Harbour vote set for 3/5/2027", False),
     ],
 )
 def test_a_title_labelled_a_review_is_flagged_opinion(title: str, opinion: bool) -> None:

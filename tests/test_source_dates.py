@@ -12,9 +12,9 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from newsbrief.ingest import IngestOptions, ingest_source
-from newsbrief.ingest.build import time_unknown
+from newsbrief.ingest.build import day_unknown, make_article, time_unknown
 from newsbrief.ingest.pages import publication_time
-from newsbrief.records import DATE_FROM_FEED, DATE_FROM_FILE_TIME, DATE_FROM_PAGE, DATE_ONLY
+from newsbrief.records import DATE_FROM_FEED, DATE_FROM_FILE_TIME, DATE_FROM_PAGE, DATE_ONLY, Article
 
 FILE_TIME = datetime(2026, 11, 28, 5, 30, tzinfo=UTC)
 BODY = (
@@ -135,11 +135,14 @@ def test_json_ld_gives_the_time_that_a_day_only_date_lacks(tmp_path: Path) -> No
         ("2026-11-28T00:00:00", "2026-11-29T14:15:00+00:00", "2026-11-28T00:00:00"),  # another day: not the same
         ("2026-11-29T09:10:00+0100", "2026-11-29T14:15:00+00:00", "2026-11-29T09:10:00+0100"),  # complete already
         ("2026-11-29T00:00:00", "2026-11-29", "2026-11-29T00:00:00"),  # a day for a day: nothing gained
-        (None, "2026-11-29T14:15:00+00:00", None),  # htmldate found none it could trust
+        (None, "2026-11-29T14:15:00+00:00", "2026-11-29T14:15:00+00:00"),  # htmldate found none: the page's own
+        (None, "2015-03-18T10:15:00-04:00", "2015-03-18T10:15:00-04:00"),
+        (None, "2026-11-29", "2026-11-29"),  # a day only, flagged so by `make_article`
+        (None, None, None),
     ],
 )
 def test_publication_time_prefers_a_stated_time_and_zone_for_the_same_day(
-    found: str | None, stated: str, expected: str | None
+    found: str | None, stated: str | None, expected: str | None
 ) -> None:
     assert publication_time(found, stated) == expected
 
@@ -156,10 +159,43 @@ def test_publication_time_prefers_a_stated_time_and_zone_for_the_same_day(
         ("Sun, 29 Nov 2026 00:00:00 EST", False),
         ("2026-11-29 14:15", False),
         ("sometime next week", False),  # no date at all: nothing to flag
+        ("2026-11", True),  # no day, so no time either
+        ("29 Feb 2028", True),  # a leap day reads with either default
     ],
 )
 def test_time_unknown(text: str, unknown: bool) -> None:
     assert time_unknown(text) is unknown
+
+
+@pytest.mark.parametrize(
+    ("text", "unknown"),
+    [
+        ("2026-11", True),
+        ("November 2026", True),
+        ("Nov 2026", True),
+        ("2026", True),
+        ("2026-11-01", False),  # the first of the month, stated
+        ("1 November 2026", False),
+        ("2026-11-29T14:15:00+00:00", False),
+        ("sometime next week", False),
+    ],
+)
+def test_day_unknown(text: str, unknown: bool) -> None:
+    assert day_unknown(text) is unknown
+
+
+@pytest.mark.parametrize("published", ["2015-03", "March 2015", "2015"])
+def test_a_date_that_names_no_day_is_no_date_rather_than_an_invented_first(published: str) -> None:
+    article = make_article("feed", BODY, title="Lock gates reopen", published=published)
+    assert isinstance(article, Article)
+    assert (article.published, DATE_ONLY in article.flags) == (None, False)
+
+
+def test_a_file_dated_by_month_only_takes_its_file_time_flagged_so(tmp_path: Path) -> None:
+    note = tmp_path / "lock.md"
+    note.write_text(f"---\ntitle: Lock gates reopen\npublished: 2015-03\n---\n{BODY}\n", encoding="utf-8")
+    os.utime(note, (FILE_TIME.timestamp(), FILE_TIME.timestamp()))
+    assert only_article(note) == (FILE_TIME, [DATE_FROM_FILE_TIME])
 
 
 def test_day_only_dates_of_files_and_feeds_are_flagged(tmp_path: Path) -> None:

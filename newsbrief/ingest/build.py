@@ -34,23 +34,31 @@ log = logging.getLogger("newsbrief.ingest")
 
 _TITLE_CHARS = 120
 # A path section where outlets file their writers' views rather than reports ("/commentisfree/", "/opinion/",
-# "/editorials/", "/blog/", "/reviews/"), or a review's slug ("/xbox-one-x-review/"); a forum's "/comments/" is a
-# thread, not a column.
+# "/editorials/", "/reviews/"); a forum's "/comments/" is a thread, not a column. A "/blog/" is not one: live blogs
+# report, and a slug ending "-review" is as often an inquiry ("/strategic-defence-review") as a critic's piece.
 _OPINION_SECTION = re.compile(
-    r"/(?:opinions?|commentisfree|comment|commentary|editorials?|columns?|columnists?|op-?eds?|blogs?|reviews?)(?:/|$)"
-    r"|-review(?:/|\.\w+)?$",
+    r"/(?:opinions?|commentisfree|comment|commentary|editorials?|columns?|columnists?|op-?eds?|reviews?)(?:/|$)",
     re.IGNORECASE,
 )
-# A title labelled a review ("Review: ...", "Harbour Lights review: a ..."): a critic's judgement, not a report.
-_REVIEW_TITLE = re.compile(r"^[^:|]{0,60}\breview\s*[:|\u2013\u2014]", re.IGNORECASE)
+# A title that a critic's verdict marks: one that opens with the label "Review:" (or "Review |", "Review –"), or
+# carries a star rating ("★★★☆☆", "4/5", "four stars"). A review named anywhere else in a title is news as often
+# ("Judicial review – court blocks ...", "Defence review: army to lose ...").
+_REVIEW_TITLE = re.compile(
+    r"^\s*review\s*[:|\u2013\u2014]"
+    r"|[\u2605\u2606]{3,}"
+    r"|(?<![\d/.])[0-5](?:\.5)?/5(?![\d/])"
+    r"|\b(?:one|two|three|four|five|[1-5])[\s-]stars?\b(?!\s*\w)",
+    re.IGNORECASE,
+)
 TRUNCATED = "truncated"  # Article flag: only the first `max_article_chars` of the text were kept
 # Fewer words than this is no article in any language: a feed's "submitted by ... [link] [341 comments]" line. It is
 # the floor that `guess_language`'s 40 letters stand for (8 words at about 5 letters each), applied in words too,
 # since a long user name alone can pass the letter count and be taken for English.
 MIN_TEXT_WORDS = 8
 TOO_LITTLE_TEXT = "too little text to use"  # the skip reason's opening words for a text under that floor
-# Two defaults that differ in every time field: a date text that names no hour takes each one's own.
-_DEFAULTS = (datetime(2000, 1, 1), datetime(2000, 1, 1, 1, 1, 1))
+# Two defaults that differ in every field (both leap years, so "Feb 29" reads): a date text that names no day, or
+# no hour, takes each one's own.
+_DEFAULTS = (datetime(2000, 1, 1), datetime(2004, 2, 2, 1, 1, 1))
 
 Result = tuple[list[Article], list[Skipped]]
 
@@ -96,9 +104,11 @@ def make_article(
     """Check and assemble one article; `origin` is what the user asked for (feed URL, file path) for reports.
     `source` is the outlet the record itself names; without one, `fallback_source` (a file's name), the URL's host or
     the origin stands in, flagged `source_from_location`. A `published` text that names only the day is flagged
-    `date_only`, so the brief shows no invented time."""
+    `date_only`, so the brief shows no invented time; one that names no day ("2015-03", "March 2015") is no
+    publication date at all, since its first of the month would be an invented day."""
     text = normalise_whitespace(text)
     title = normalise_whitespace(title or "").replace("\n", " ") or None
+    published = None if isinstance(published, str) and day_unknown(published) else published
     sentences = split_sentences(text)
     if not sentences:
         return skip(origin, "no readable text", url, title)
@@ -128,9 +138,9 @@ def make_article(
 
 
 def is_opinion(url: str | None, title: str | None) -> bool:
-    """Whether an article is a writer's view rather than a report: its address files it under opinion, a column, a
-    blog or reviews, or its title labels it a review."""
-    return bool((url and _OPINION_SECTION.search(urlsplit(url).path)) or (title and _REVIEW_TITLE.match(title)))
+    """Whether an article is a writer's view rather than a report: its address files it under opinion, a column or
+    reviews, or its title labels it a review or rates its subject in stars."""
+    return bool((url and _OPINION_SECTION.search(urlsplit(url).path)) or (title and _REVIEW_TITLE.search(title)))
 
 
 def truncate(article: Article, max_chars: int) -> Skipped | None:
@@ -168,15 +178,29 @@ def _title_from(sentence: str) -> str:
 
 
 def time_unknown(value: str) -> bool:
-    """Whether a date text names the day but not the time of day: "2015-03-18", "March 18, 2015", or midnight with
-    no zone ("2015-03-18T00:00:00"), the form a bare date takes once written out as a timestamp (htmldate's output
-    format does that to the day-only dates it finds). Unreadable text counts as known: it is no date at all."""
-    try:
-        readings = [dateparser.parse(value.strip(), default=d, tzinfos=_any_zone) for d in _DEFAULTS]
-    except (ValueError, OverflowError):
+    """Whether a date text names no time of day: "2015-03-18", "March 18, 2015", "2015-03", or midnight with no zone
+    ("2015-03-18T00:00:00"), the form a bare date takes once written out as a timestamp (htmldate's output format
+    does that to the day-only dates it finds). Unreadable text counts as known: it is no date at all."""
+    readings = _readings(value)
+    if readings is None:
         return False
     first, second = readings
     return first.hour != second.hour or (first.time() == day_time() and first.tzinfo is None)
+
+
+def day_unknown(value: str) -> bool:
+    """Whether a date text names no day of the month ("2015-03", "March 2015", "2015"): no day can stand for it."""
+    readings = _readings(value)
+    return readings is not None and readings[0].day != readings[1].day
+
+
+def _readings(value: str) -> tuple[datetime, datetime] | None:
+    """`value` read with each of `_DEFAULTS` filling what it leaves out; None if it is no date."""
+    try:
+        first, second = (dateparser.parse(value.strip(), default=d, tzinfos=_any_zone) for d in _DEFAULTS)
+    except (ValueError, OverflowError):
+        return None
+    return first, second
 
 
 def _any_zone(name: str | None, offset: int | None) -> int | None:

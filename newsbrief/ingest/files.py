@@ -44,7 +44,7 @@ _GENERIC_NAMES = frozenset(
     {"source", "src", "index", "default", "main", "home", "article", "articles", "page", "pages", "story", "stories",
      "post", "posts", "entry", "item", "content", "body", "text", "document", "doc", "file", "files", "download",
      "downloads", "saved", "untitled", "raw", "print", "amp", "view", "full", "html", "data", "input", "output", "tmp",
-     "temp", "news", "web", "site", "copy"}
+     "temp", "news", "web", "site", "copy", "desktop", "documents"}
 )  # fmt: skip
 _COPY_NUMBER = re.compile(r"\s*\(\d+\)$")  # "source (2)": the number a browser adds to a second save
 _SPECIAL_FILES = (
@@ -142,14 +142,23 @@ def _read_file(path: Path, options: IngestOptions, web: Web) -> Result:
 def location_name(path: Path) -> str:
     """The name that stands for the outlet of a file that names none: its stem, unless that says nothing of whose
     the file is (a generic name such as "source" or "index", or no letters at all, as in "2026-11-28" or "48213"),
-    then its folder's name if that does, else the stem. Users who save pages one folder each name the folder
-    ("bbc-1/source.html", "clippings/lwn/index.html"); folders further up (a home folder) name the user, not the
-    outlet."""
-    for part in (path.stem, path.resolve().parent.name):
+    then its folder's name if that does, else the stem, less a browser's copy number. Users who save pages one folder
+    each name the folder ("bbc-1/source.html", "clippings/lwn/index.html"); the home folder and folders further up
+    name the user, not the outlet, and "Desktop" or "Documents" only where the user keeps files."""
+    parent = path.resolve().parent
+    for part in (path.stem, "" if _is_home(parent) else parent.name):
         name = _COPY_NUMBER.sub("", part).strip()
         if any(char.isalpha() for char in name) and name.casefold() not in _GENERIC_NAMES:
             return name
-    return path.stem
+    return _COPY_NUMBER.sub("", path.stem).strip() or path.stem
+
+
+def _is_home(folder: Path) -> bool:
+    """Whether `folder` is the user's home folder, whose name is the user's, not an outlet's."""
+    try:
+        return folder == Path.home().resolve()
+    except RuntimeError:  # no home folder can be found: none to mistake for an outlet
+        return False
 
 
 def decode_text(content: bytes) -> str | None:

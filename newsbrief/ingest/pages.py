@@ -124,9 +124,12 @@ def own_metadata(tree: HtmlElement) -> OwnMetadata:
 
 
 def publication_time(found: str | None, stated: str | None) -> str | None:
-    """htmldate's date, or the page's own stated timestamp where that gives the time and zone that htmldate's lacks
-    for the same day (htmldate prefers some day-only sources, the page's address among them)."""
-    if found is None or stated is None or _zoned(found) is not None:
+    """htmldate's date, or the page's own stated timestamp where htmldate found none or where it gives the time and
+    zone that htmldate's lacks for the same day (htmldate prefers some day-only sources, the page's address among
+    them)."""
+    if found is None:
+        return stated
+    if stated is None or _zoned(found) is not None:
         return found
     own = _zoned(stated)
     if own is None:
