@@ -79,7 +79,6 @@ def environment(user_templates: Path | None = None) -> Environment:
     env.filters["figure_values"] = figure_values
     env.filters["timeline_parts"] = timeline_parts
     env.filters["day_label"] = lambda iso: date.fromisoformat(iso).strftime("%a %-d %b %Y")
-    env.filters["short_time"] = lambda value: value.strftime("%-d %b %H:%M") if value else "undated"
     env.filters["newest"] = newest
     env.filters["when"] = when
     env.filters["when_iso"] = when_iso
@@ -171,8 +170,9 @@ def figure_phrase(reading: Reading, story: Story, counts: str = "") -> str:
     cut = len(before) > shown
     if not cut and _RELATIVE.match(text, start) and text[:start].rstrip().endswith(","):
         comma = len(text[:start].rstrip()) - 1
-        breaks = list(_CLAUSE_BREAK.finditer(text, max(0, comma - 300), comma))
-        start = _NON_SPACE.search(text, breaks[-1].end() if breaks else 0).start()  # type: ignore[union-attr]
+        opening = sentence.start if sentence else max(0, comma - 300)  # never beyond its own sentence
+        breaks = list(_CLAUSE_BREAK.finditer(text, opening, comma))
+        start = _NON_SPACE.search(text, breaks[-1].end() if breaks else opening).start()  # type: ignore[union-attr]
         cut = bool(breaks) and not _SENTENCE_END.fullmatch(breaks[-1].group())
     phrase = " ".join(text[start:end].split()).strip(" \"'`")
     return ("…" if cut else "") + phrase + ("…" if len(after) > FIGURE_WORDS_AFTER else "")

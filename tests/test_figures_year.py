@@ -57,3 +57,8 @@ def test_a_year_shaped_figure_that_counts_no_plural_noun_after_it_is_a_year(
 
 def test_a_separated_figure_needs_no_counted_noun() -> None:
     assert is_informative(NumberFact("1,948", 0, 5, kind="CARDINAL", value=1948.0))
+
+
+@pytest.mark.parametrize(("kind", "text"), [("MONEY", "$1500"), ("QUANTITY", "2000 tonnes")])
+def test_money_and_measures_are_never_years(kind: str, text: str) -> None:
+    assert is_informative(NumberFact(text, 0, len(text), kind=kind, value=float(text.strip("$").split()[0])))

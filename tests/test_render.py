@@ -198,6 +198,14 @@ def test_a_figure_is_shown_with_its_sentence_or_its_clause_verbatim() -> None:
         "which paid 34% of the total cost of building and…"
     )
     assert all(p.strip("…") in " ".join(text.split()) for p in (phrase("40"), phrase("34%")))
+    # a relative clause whose sentence has no clause break before it starts at its sentence, not the article's start
+    long_sentence = (
+        "Fishers say the largest single contribution to the fund for the families of the crew came from the harbour "
+        "board of Lindmoor, which paid 34% of the total cost of the search and the memorial."
+    )
+    text = "The harbour reopened on Monday. " + long_sentence
+    article.text = text
+    assert phrase("34%").startswith("Fishers say the largest")
 
 
 def test_a_phrase_in_quote_marks_or_a_quote_nobody_is_named_for_is_not_shown_as_said() -> None:

@@ -440,13 +440,14 @@ def _phrase_key(number: NumberFact) -> str:
 def is_informative(number: NumberFact) -> bool:
     """A figure worth showing on its own: not a count word under ten ("one payment", "two members" name no
     statistic), not a time of day ("21:14 UTC", "6 a.m."), which the timeline carries, and not a year the tagger
-    took for a count ("the 1948 war"). A figure in a year's range without a separator ("1,948") is a year unless it
-    directly counts a plural noun ("1500 troops", "1200 people"): a year before a noun mostly names one thing."""
+    took for a count ("the 1948 war"). A count in a year's range without a separator ("1,948") is a year unless it
+    directly counts a plural noun ("1500 troops", "1200 people"): a year before a noun mostly names one thing. Money
+    and measures ("$1500", "2000 tonnes") carry their unit and are never years."""
     if number.value is not None and number.value < 10 and not any(c.isdigit() for c in number.text):
         return False
     if _TIME_OF_DAY.search(number.text):
         return False
-    return not _YEAR.search(number.text) or _counts_plural(number)
+    return number.kind != "CARDINAL" or not _YEAR.search(number.text) or _counts_plural(number)
 
 
 def _counts_plural(number: NumberFact) -> bool:
