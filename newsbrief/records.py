@@ -205,6 +205,7 @@ class SourceRef(Span):
     article_id: str = ""
     source: str = ""
     published: datetime | None = None
+    date_only: bool = False  # `published` names the day only (the article's `date_only`): no time to show
 
 
 @dataclass

@@ -131,12 +131,12 @@ def when_iso(article: Article) -> str:
     return (article.published.date() if DATE_ONLY in article.flags else article.published).isoformat()
 
 
-def ref_time(ref: SourceRef, story: Story) -> str:
-    """The short time of a reading in UTC ("18 Mar 14:15"), the day alone ("18 Mar") when its article gave no time."""
+def ref_time(ref: SourceRef) -> str:
+    """The short time of a reading in UTC ("18 Mar 14:15"), the day alone ("18 Mar") when its article gave no time
+    (`SourceRef.date_only`: the reading may come from an earlier brief, whose article is not in today's story)."""
     if ref.published is None:
         return "undated"
-    article = _article(story, ref.article_id)
-    if article and DATE_ONLY in article.flags:
+    if ref.date_only:
         return ref.published.strftime("%-d %b")
     return ref.published.astimezone(UTC).strftime("%-d %b %H:%M")
 

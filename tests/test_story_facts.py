@@ -11,6 +11,7 @@ import pytest
 from newsbrief.facts import extract_facts
 from newsbrief.records import (
     DATE_FROM_FILE_TIME,
+    DATE_ONLY,
     Article,
     ArticleDigest,
     NumberFact,
@@ -365,3 +366,11 @@ def test_a_figure_per_day_week_or_year_is_a_rate(sentence: str, rate: bool) -> N
     [found] = [digest(sentence, "r", "Merrow Bulletin", MORNING)]
     [number] = [n for n in found.facts.numbers if n.value and n.value >= 12]
     assert is_rate(number) is rate
+
+
+def test_a_day_only_date_travels_with_the_facts_read_from_its_article() -> None:
+    found = digest("Crews rescued 40 people from the Merrow on Tuesday.", "d", "Merrow Bulletin", MORNING)
+    found.article.flags.append(DATE_ONLY)
+    facts = merge_story_facts([found])
+    refs = [r for n in facts.numbers for r in n.readings] + [e.date for e in facts.timeline]
+    assert refs and all(r.date_only for r in refs)

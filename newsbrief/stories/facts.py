@@ -65,6 +65,7 @@ from newsbrief.facts.entities import (
 )
 from newsbrief.numbers import parse_number
 from newsbrief.records import (
+    DATE_ONLY,
     Article,
     ArticleDigest,
     DateFact,
@@ -125,7 +126,11 @@ def merge_story_facts(digests: Sequence[ArticleDigest], copies: Mapping[str, str
 
 
 def source_ref(article: Article, span: Span) -> SourceRef:
-    return SourceRef(span.text, span.start, span.end, article.id, article.source, article.published)
+    return SourceRef(span.text, span.start, span.end, article.id, article.source, article.published, _day_only(article))
+
+
+def _day_only(article: Article) -> bool:
+    return DATE_ONLY in article.flags
 
 
 def _time(article: Article) -> datetime:
@@ -236,7 +241,14 @@ def counted_head(number: NumberFact) -> str | None:
 
 def _reading(article: Article, number: NumberFact) -> Reading:
     return Reading(
-        number.text, number.start, number.end, article.id, article.source, article.published, value=number.value
+        number.text,
+        number.start,
+        number.end,
+        article.id,
+        article.source,
+        article.published,
+        _day_only(article),
+        value=number.value,
     )
 
 
