@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from newsbrief.ingest import IngestOptions, ingest_source
 from newsbrief.stories import build_stories
 from newsbrief.stories.rank import counts_people
 from newsbrief.summarise import SummaryOptions
+from newsbrief.text import LETTERS
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -39,7 +39,6 @@ AMBIGUOUS = set(
     "coalition committees majority others nation nations tribes bodies teams unions parties units senate nationalities"
     " partners".split()
 )
-_WORD = re.compile(r"[^\W\d_]+")
 
 
 def counted_heads(data: Path) -> set[str]:
@@ -49,7 +48,7 @@ def counted_heads(data: Path) -> set[str]:
     for story in build_stories(digests, cutoff=datetime(2004, 1, 1, tzinfo=UTC)):
         for number in story.facts.numbers:
             if number.kind == "CARDINAL" and number.counts and not HARM.search(number.counts):
-                heads.add((_WORD.findall(number.counts) or [""])[-1].casefold())
+                heads.add((LETTERS.findall(number.counts) or [""])[-1].casefold())
     return {h for h in heads if h and h not in AMBIGUOUS}
 
 

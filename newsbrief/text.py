@@ -40,6 +40,8 @@ _NOT_A_NAME = frozenset(
     "the a this that these those he she it they we his her its their our but and or yet so however meanwhile "
     "in on at for from with after before when while if there".split()
 )
+# A run of letters: a word with no digits or underscores ("homes", "Rwandans", "basis" in "9 basis points").
+LETTERS = re.compile(r"[^\W\d_]+")
 # "Q." or "A." opening a paragraph labels an interview transcript's turn: the label is not a sentence of its own.
 TURN_LABEL = re.compile(r"[QA]\.")
 # A sentence of an embedded post, or one that sends the reader elsewhere, carries a link or a handle.

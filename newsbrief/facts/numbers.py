@@ -32,6 +32,7 @@ from spacy.tokens import Token
 from newsbrief.facts.parse import Parsed
 from newsbrief.numbers import find_numbers
 from newsbrief.records import NumberFact
+from newsbrief.text import LETTERS
 
 KINDS = frozenset({"MONEY", "PERCENT", "QUANTITY", "CARDINAL"})
 _COUNTED_DEPS = frozenset({"compound", "amod", "nmod"})
@@ -42,7 +43,6 @@ HARM = re.compile(
     r"|rescued|trapped|victims?|starv(?:ed|ing|ation)|refugees|fled|arrested|detained|sentenced|jailed)\b",
     re.IGNORECASE,
 )
-_WORD = re.compile(r"[^\W\d_]+")
 _ARGUMENT = frozenset({"nsubj", "nsubjpass", "dobj"})
 _SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 _TIMES = frozenset({"DATE", "TIME"})
@@ -124,7 +124,7 @@ def measured_phrase(ent: SpacySpan) -> str:
     unit = ent.root.head
     if ent.root.dep_ not in ("nummod", "quantmod") or unit.pos_ != "NOUN" or unit.i < ent.end:
         return ""
-    if not _WORD.fullmatch(unit.text) or not is_unit(unit.text):
+    if not LETTERS.fullmatch(unit.text) or not is_unit(unit.text):
         return ""
     of = next((c for c in unit.children if c.dep_ == "prep" and c.lower_ == "of"), None)
     named = [c for c in unit.lefts if c.dep_ in _NAMED_BEFORE and c.pos_ in ("NOUN", "PROPN") and c.i < ent.start]

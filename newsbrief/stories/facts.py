@@ -81,7 +81,7 @@ from newsbrief.records import (
     TimelineEntry,
 )
 from newsbrief.summarise.centrality import points_back
-from newsbrief.text import EMBEDDED_POST, inside_quotations, odd_quote_marks, opens_with_quote
+from newsbrief.text import EMBEDDED_POST, LETTERS, inside_quotations, odd_quote_marks, opens_with_quote
 
 SAME_MATTER = 0.6  # MiniLM cosine at which two outlets' sentences report the same quantity or event
 SAME_TIME = timedelta(hours=3)  # outlets publishing closer than this report "at the same time"
@@ -107,7 +107,6 @@ _YEAR = re.compile(r"(?<![\d.,])(?:1\d|20)\d\d(?!\d|[.,]\d)")  # 1000-2099, no t
 _NOT_WORD = re.compile(r"[^\w]+")
 _COLON = re.compile(r"\s*:\s")
 _LEAD = " \t\n-*\u2022"  # what may stand before a chronology line's date: space or a bullet
-_WORD = re.compile(r"[^\W\d_]+")
 _SEASON_MONTHS = {code: month for code, month in SEASONS.values()}
 _EARLIEST = datetime.min.replace(tzinfo=UTC)
 
@@ -232,9 +231,9 @@ def noun_lemma(word: str) -> str:
 def counted_head(number: NumberFact) -> str | None:
     """What a number counts, as one lemma: the counted phrase's head noun, else a quantity's unit word ("6.9
     metres" -> "metre"), else "" for money and percentages (their kind is their unit); None for a bare count."""
-    if number.counts and (words := _WORD.findall(number.counts)):
+    if number.counts and (words := LETTERS.findall(number.counts)):
         return noun_lemma(words[-1])
-    if number.kind == "QUANTITY" and (words := _WORD.findall(number.text)):
+    if number.kind == "QUANTITY" and (words := LETTERS.findall(number.text)):
         return noun_lemma(words[-1])
     return "" if number.kind in ("MONEY", "PERCENT") else None
 
@@ -446,7 +445,7 @@ def _measured_key(phrase: str) -> tuple[str, frozenset[tuple[float, str]]]:
 
 def _phrase_key(number: NumberFact) -> str:
     """The counted phrase as lemmas: "homes" and "home" match, "container ships" and "ships" do not."""
-    return " ".join(noun_lemma(w) for w in _WORD.findall(number.counts or ""))
+    return " ".join(noun_lemma(w) for w in LETTERS.findall(number.counts or ""))
 
 
 def is_informative(number: NumberFact) -> bool:
@@ -466,7 +465,7 @@ def _counts_plural(number: NumberFact) -> bool:
     """Whether the number's counted phrase follows it at once with a plural head noun, as tagged in its sentence
     (the tag knows "people" and "police" are plural, which no suffix or lemma rule does)."""
     sentence, counts = number.sentence, number.counts or ""
-    words = _WORD.findall(counts)
+    words = LETTERS.findall(counts)
     if sentence is None or not words:
         return False
     rest = sentence.text[number.end - sentence.start :]

@@ -28,6 +28,7 @@ from newsbrief.facts.entities import name_key
 from newsbrief.facts.numbers import HARM
 from newsbrief.records import ArticleDigest, Story, WatchMatch
 from newsbrief.stories.facts import noun_lemma
+from newsbrief.text import LETTERS
 
 OUTLET_WEIGHT = 1.0  # per doubling of distinct outlets reporting it themselves (copies count as volume)
 CASUALTY_WEIGHT = 0.6  # per factor of ten in the largest count of people killed, hurt or displaced
@@ -52,7 +53,6 @@ _PROTOTYPES = (  # (singular, plural); the first is people
     ("event", "events"),
 )
 _WINDOW = 60  # characters either side of a number where its harm words stand
-_WORD = re.compile(r"[^\W\d_]+")
 LEAD_SHARE = 0.3  # the top of an article, where a casualty figure is today's news
 TOP_ENTITIES = 5  # an entity watch matches a story whose most salient entities include it
 
@@ -139,7 +139,7 @@ _PEOPLE_CACHE: dict[str, bool] = {}
 def counts_people(phrases: Iterable[str]) -> dict[str, bool]:
     """Whether each counted phrase names people: a harm word itself, or a head noun nearest the people prototype.
     Heads are encoded once per process, in one batch per call."""
-    heads = {p: (HARM.search(p) is not None, (_WORD.findall(p) or [""])[-1].casefold()) for p in phrases}
+    heads = {p: (HARM.search(p) is not None, (LETTERS.findall(p) or [""])[-1].casefold()) for p in phrases}
     new = sorted({h for harm, h in heads.values() if not harm and h and h not in _PEOPLE_CACHE})
     if new:
         k = len(_PROTOTYPES)
