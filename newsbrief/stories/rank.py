@@ -166,10 +166,10 @@ def significance(story: Story, cutoff: datetime | None) -> tuple[float, dict[str
 
 def _recency(articles: Sequence[ArticleDigest], cutoff: datetime | None) -> float:
     """exp(-age / RECENCY_HOURS) of the newest dated article; undated stories get the middle value 0.5."""
-    dated = [d.article.published for d in articles if d.article.published is not None]
-    if not dated or cutoff is None:
+    newest = newest_published(articles)
+    if newest is None or cutoff is None:
         return 0.5
-    hours = max(0.0, (cutoff - max(dated)).total_seconds() / 3600)
+    hours = max(0.0, (cutoff - newest).total_seconds() / 3600)
     return math.exp(-hours / RECENCY_HOURS)
 
 
@@ -178,9 +178,13 @@ def rank_stories(stories: list[Story], cutoff: datetime | None) -> list[Story]:
     the newer story, then to the story id so the order is stable."""
     for story in stories:
         story.significance, story.reasons = significance(story, cutoff)
-    return sorted(stories, key=lambda s: (-s.significance, -_newest(s.articles), s.id))
+    return sorted(stories, key=lambda s: (-s.significance, -_timestamp(newest_published(s.articles)), s.id))
 
 
-def _newest(articles: Sequence[ArticleDigest]) -> float:
-    """The newest dated article's POSIX time; 0 for an undated story."""
-    return max((d.article.published.timestamp() for d in articles if d.article.published is not None), default=0.0)
+def newest_published(articles: Sequence[ArticleDigest]) -> datetime | None:
+    """When the newest dated article was published; None for an undated story."""
+    return max((d.article.published for d in articles if d.article.published is not None), default=None)
+
+
+def _timestamp(published: datetime | None) -> float:
+    return published.timestamp() if published else 0.0
