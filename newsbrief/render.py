@@ -21,6 +21,7 @@ import css_inline
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
+from newsbrief.facts.entities import ORGANISATIONS, PEOPLE, PLACES
 from newsbrief.records import (
     DATE_ONLY,
     OPINION,
@@ -31,6 +32,7 @@ from newsbrief.records import (
     Skipped,
     SourceRef,
     Story,
+    StoryEntity,
     StoryNumber,
     StoryQuote,
     SummarySentence,
@@ -47,6 +49,7 @@ STATEMENT_WORDS = 5  # a quotation shorter than this is a term or a scare quote,
 _NON_SPACE = re.compile(r"\S+")
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d)]*|\n")
 _RELATIVE = re.compile(r"(?:which|who|whom|whose|where)\b", re.IGNORECASE)
+WHO_SHOWN = 4  # names on a story's Who line
 FIGURES_SHOWN = 3  # a story's Figures line: the most reported quantities, a glance, not a table
 FIGURE_SENTENCE_WORDS = 20  # a figure's sentence this short is shown whole: its subject and time stay with it
 FIGURE_WORDS_BEFORE = 4  # words of a longer sentence's clause shown before a figure ("rebels had captured")
@@ -90,6 +93,7 @@ def environment(user_templates: Path | None = None) -> Environment:
     env.filters["figure_phrase"] = figure_phrase
     env.filters["figure_note"] = figure_note
     env.filters["shown_figures"] = shown_figures
+    env.filters["who"] = who
     env.filters["shown_quotes"] = shown_quotes
     env.filters["skip_tally"] = skip_tally
     env.filters["skip_groups"] = skip_groups
@@ -176,6 +180,12 @@ def figure_phrase(reading: Reading, story: Story, counts: str = "") -> str:
         cut = bool(breaks) and not _SENTENCE_END.fullmatch(breaks[-1].group())
     phrase = " ".join(text[start:end].split()).strip(" \"'`")
     return ("…" if cut else "") + phrase + ("…" if len(after) > FIGURE_WORDS_AFTER else "")
+
+
+def who(entities: Sequence[StoryEntity], most: int = WHO_SHOWN) -> list[str]:
+    """The story's first `most` names of people, organisations and places, each once: who acted and where. A
+    nationality, a product, a title or an event ("Israeli", "Java 7", "State of the Union") is none of them."""
+    return list(dict.fromkeys(e.name for e in entities if e.label in PEOPLE | ORGANISATIONS | PLACES))[:most]
 
 
 def shown_quotes(quotes: Sequence[StoryQuote]) -> list[StoryQuote]:

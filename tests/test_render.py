@@ -44,6 +44,7 @@ from newsbrief.render import (
     shown_figures,
     shown_quotes,
     when,
+    who,
 )
 
 EVIL = 'Officials said <script>alert("x")</script> the [vote](javascript:alert(1)) passed.'
@@ -356,3 +357,22 @@ def test_two_figures_of_one_short_sentence_show_it_once() -> None:
     killed, injured, wrecks = number("13", "people"), number("240", "injured"), number("40", "wrecks")
     assert shown_figures([killed, injured, wrecks], story) == [killed, wrecks]
     assert shown_figures([killed, injured, wrecks], story, most=1) == [killed]
+
+
+def test_who_names_people_organisations_and_places_once() -> None:
+    def entity(name: str, label: str) -> StoryEntity:
+        return StoryEntity(name, label, 1, 1, ["Wire"])
+
+    entities = [
+        entity("Ines Calloway", "PERSON"),
+        entity("Israeli", "NORP"),
+        entity("Harbour Phone 7", "MISC"),
+        entity("Lindmoor Harbour Board", "ORG"),
+        entity("Ines Calloway", "PERSON"),
+        entity("Regatta Week", "EVENT"),
+        entity("Lindmoor", "GPE"),
+        entity("North Pier", "FAC"),
+        entity("Merrow", "LOC"),
+    ]
+    assert who(entities) == ["Ines Calloway", "Lindmoor Harbour Board", "Lindmoor", "North Pier"]
+    assert "**Who:** Ines Calloway" in render_markdown(make_brief())
