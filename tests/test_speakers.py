@@ -10,7 +10,9 @@ from datetime import UTC, datetime
 import pytest
 
 from newsbrief.facts import extract_facts, load_nlp
-from newsbrief.facts.coref import PronounResolver
+from newsbrief.facts.coref import PronounResolver, gender_of
+from newsbrief.facts.parse import parse_articles
+from newsbrief.facts.quotes import extract_quotes
 from newsbrief.records import Article, Entity, Mention
 
 QUAYSIDE = (
@@ -239,3 +241,209 @@ def test_a_pronoun_the_resolver_leaves_open_is_not_replaced_by_the_quote_before_
 def test_a_quoted_phrase_inside_a_clause_is_its_subjects(text: str, speaker: str) -> None:
     sources = [q for q in _quote_sources(text) if q[0] == "direct"]
     assert sources and all((q[1] or q[2] or q[3] or "").split()[-1] == speaker for q in sources[-1:])
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "Karl Feld lost his job after Lena Dorsey's team complained about him. He later sued Dorsey, claiming "
+            "she had ruined his career.",
+            "Karl Feld",
+        ),
+        (
+            "Mr. Osei resigned after Ana Ruiz accused him of fraud. He then sued Ruiz, arguing that she had "
+            "defamed him.",
+            "Osei",
+        ),
+        (
+            "Karl Feld, a pilot, said he was fired after Lena Dorsey complained he had insulted her. He sued Dorsey, "
+            "claiming she had lied to the board.",
+            "Karl Feld",
+        ),
+    ],
+)
+def test_a_pronoun_after_a_second_person_is_no_evidence_of_that_persons_gender(text: str, speaker: str) -> None:
+    """The claim of a participle clause is the subject's ('He sued Dorsey, claiming ...'), and 'He' is the man named
+    before, not the woman after whom a 'he' or 'him' about him happened to stand."""
+    [claim] = [q for q in _quote_sources(text) if q[0] == "reported" and q[3] == "He"]
+    assert claim[1] == speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "Karl Feld lost his job after Jo Marsh's team told him he was no longer welcome. He then sued the port, "
+            "claiming the team had lied to the board.",
+            "Karl Feld",
+        ),
+        (
+            "Mr. Osei met Sam Ode and the harbour board on Monday. He said the pier would need a new deck.",
+            "Osei",
+        ),
+    ],
+)
+def test_a_pronoun_opening_a_sentence_goes_on_about_the_subject_before(text: str, speaker: str) -> None:
+    """Someone of unknown gender named after the subject of the sentence before does not stop 'He' from being
+    that subject, when the subject is known to be a man."""
+    [claim] = [q for q in _quote_sources(text) if q[0] == "reported" and q[3] == "He"]
+    assert claim[1] == speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            '"The ferry is safe," Lena Dorsey said in her speech. Karl Feld "has given up on the pier and wants to '
+            'sell every boat we own."',
+            "Lena Dorsey",
+        ),
+        (
+            '"We kept our word to the town," Dorsey told the council. The harbour board "has failed every family on '
+            'this quay."',
+            "Dorsey",
+        ),
+        (
+            '"Already, the two towns have shown a willingness to share the pier," Dorsey said on Monday. Mayor Karl '
+            'Feld "has put aside his plan to sell the ferry and come back to the table."',
+            "Dorsey",
+        ),
+    ],
+)
+def test_a_quotation_continuing_a_speech_is_the_speakers_not_its_topics(text: str, speaker: str) -> None:
+    """A quotation with its own verb after a name ('Feld "has given up ..."'), in a paragraph that already quotes
+    someone, carries on that speech: the name is what it is about."""
+    quotes = [q for q in _quote_sources(text) if q[0] == "direct"]
+    assert [q[1] for q in quotes] == [speaker, speaker]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            'Karl Feld read the letter twice. "Christ, who wrote this?" he recalls thinking. "It changed '
+            'everything I knew about the harbour," he said.',
+            "Karl Feld",
+        ),
+        (
+            'Karl Feld read the letter twice. "Jesus … who wrote this?" he recalls thinking. "It is one of the most '
+            'important letters in the archive," he said.',
+            "Karl Feld",
+        ),
+        ('Lena Dorsey stood up. "Karl, sit down and listen to me for once," she said.', "Lena Dorsey"),
+    ],
+)
+def test_a_name_exclaimed_or_addressed_at_a_quotations_start_is_not_the_pronouns_antecedent(
+    text: str, speaker: str
+) -> None:
+    quotes = [q for q in _quote_sources(text) if q[0] == "direct"]
+    assert quotes and all(q[1] == speaker for q in quotes)
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        (
+            "Lena Dorsey and Karl Feld will seek to play down the friction between them, according to a number of "
+            "analysts.",
+            "number of analysts",
+        ),
+        (
+            "Over the longer term, a number of analysts say that Lena Dorsey and Karl Feld will seek to play down "
+            "the friction between them.",
+            "number of analysts",
+        ),
+        ("According to two officials, Karl Feld plans to reopen the ferry berth before the spring.", "two officials"),
+        ("Officials said that Lena Dorsey wants to sell the ferry before the summer.", "Officials"),
+    ],
+)
+def test_a_plan_inside_someone_elses_statement_is_theirs(text: str, role: str) -> None:
+    """'X will seek to ...' inside an 'according to' sentence or another's reported clause is the source's account
+    of the plan, so neither person named in it is credited with a statement."""
+    quotes = _quote_sources(text)
+    assert [(q[1], q[2]) for q in quotes] == [(None, role)]
+
+
+def _speaker_with(text: str, entity: Entity) -> str | None:
+    """The speaker of the one quote of `text`, the article's only entity being `entity` (a name as the tagger can
+    get it wrong)."""
+    [parsed] = parse_articles([Article(id="w", url=None, source="test", title="", text=text)], load_nlp())
+    [quote] = extract_quotes(parsed, [entity], PronounResolver([entity], text))
+    return quote.speaker
+
+
+def _entity(text: str, name: str, label: str, spans: list[str]) -> Entity:
+    mentions, at = [], 0
+    for span in spans:
+        at = text.index(span, at)
+        mentions.append(Mention(span, at, at + len(span), label))
+        at += len(span)
+    return Entity(name, label, mentions)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "label", "spans", "speaker"),
+    [
+        (  # a word the tagger glued on: the name modifies a noun after it
+            '"We had no manual at all," said Ana Ruiz. In 2017 she was given an Ana Ruiz Lego minifigure.',
+            "Ana Ruiz Lego",
+            "PERSON",
+            ["Ana Ruiz", "Ana Ruiz Lego"],
+            "Ana Ruiz",
+        ),
+        (  # glued by a dash
+            "The hall played Claude Debussy—all of it. Claude said the old pier had to go before the spring.",
+            "Claude Debussy—all",
+            "PERSON",
+            ["Claude Debussy—all", "Claude"],
+            "Claude",
+        ),
+        (  # glued into a hyphenated modifier
+            "Some of the tools are Facebook-specific. Facebook said the tools would close before the spring.",
+            "Facebook-specific",
+            "ORG",
+            ["Facebook-specific", "Facebook"],
+            "Facebook",
+        ),
+        (  # hyphens inside a name and a possessive are whole names
+            "Ban Ki-moon's aides met him. Ban Ki-moon said the old pier had to go before the spring.",
+            "Ban Ki-moon",
+            "PERSON",
+            ["Ban Ki-moon", "Ban Ki-moon"],
+            "Ban Ki-moon",
+        ),
+        (  # an organisation speaks through a modifier
+            "NSC officials said the old pier had to go before the spring.",
+            "NSC",
+            "ORG",
+            ["NSC"],
+            "NSC",
+        ),
+    ],
+)
+def test_a_speaker_is_shown_by_a_whole_name(text: str, name: str, label: str, spans: list[str], speaker: str) -> None:
+    assert _speaker_with(text, _entity(text, name, label, spans)) == speaker
+
+
+def test_an_organisation_in_a_topic_phrase_is_not_the_source() -> None:
+    text = "Bids are placed according to a user's parental status on the Display Network."
+    entity = _entity(text, "Display Network", "ORG", ["Display Network"])
+    assert _speaker_with(text, entity) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "gender"),
+    [
+        ("Dan Roth reached out to her, and the call went well.", None),  # an object 'her' is someone else
+        ("Dan Roth called her.", None),
+        ("Dan Roth called him.", None),
+        ("Dan Roth and her team called at once.", "F"),  # a possessive 'her' goes back to the subject
+        ("Dan Roth said he had called at once.", "M"),
+    ],
+)
+def test_only_a_subject_or_possessive_pronoun_after_a_name_is_evidence_of_its_gender(
+    text: str, gender: str | None
+) -> None:
+    roth = Entity("Dan Roth", "PERSON", [Mention("Dan Roth", 0, 8, "PERSON")])
+    assert gender_of(roth, text) == gender

@@ -12,14 +12,17 @@ quotation: '"...," the letter reads'), the by-agent of a passive one, the noun a
 ('footage of Ruiz saying'), the source of an 'as Ruiz put it' or of a parenthetical 'Ruiz said', and for a quoted
 phrase inside any clause that clause's subject ('Ruiz called it "a disgrace"'); never the listener, that is an
 object, a dative or a preposition ('Ruiz told Feld', 'shouted at Feld'), a passive subject ('Feld was told') or a
-name addressed inside the quotation ('"Mr. Feld, ..."'). Reported speech is the clause a verb of saying,
-believing, finding or planning attributes ('X said that ...', 'officials believe ...', 'the survey found ...', 'the
-trust plans to ...'), a statement with a parenthetical 'X said' inside it, or an 'according to X' sentence; a
-quoted phrase inside such a clause is part of it, not a direct quote.
-Speakers map onto the article's entities, so 'Watson' becomes 'Adrienne Watson'; 'he'/'she' go through the cautious
+name addressed inside the quotation ('"Mr. Feld, ..."'); nor, in a paragraph already quoting someone, the subject
+of a verb inside the quotation ('Feld "has given up ..."' carries on that speech about Feld). Reported speech is
+the clause a verb of saying, believing, finding or planning attributes ('X said that ...', 'officials believe ...',
+'the survey found ...', 'the trust plans to ...'), a statement with a parenthetical 'X said' inside it, or an
+'according to X' sentence; a quoted phrase inside such a clause is part of it, not a direct quote, and a plan inside
+someone else's statement ('analysts say Feld will seek to ...') is not its subject's.
+Speakers map onto the article's entities, so 'Watson' becomes 'Adrienne Watson', shown by a whole name (not one the
+tagger glued to a following word: 'Claude Debussy—all', 'Facebook-specific'); 'he'/'she' go through the cautious
 resolver in `coref`; a source the resolver or the tagger cannot name keeps its span ('they', 'the union') with a
 common-noun phrase as the role, and a phrase headed by a common noun is that phrase ('Obama's aides'), or the body
-that published it ('a Trust survey').
+that published it ('a Trust survey', not 'a report on the Trust').
 
 Data: the rules were written for general cases of news attribution, each with a test on invented text
 (tests/test_quotes.py, tests/test_speakers.py). Which were prompted by reading PolNeAR dev errors
@@ -30,7 +33,10 @@ heads, parentheticals, the wider verb lists and quoted phrases inside reported c
 reader-trial error (a heckler's words credited to the minister heckled); the verb-beside-the-quotation, participle, 'as
 X put it', clause-subject and open-pronoun rules came from reading the remaining errors on all five folds, and together
 they raise the direct and the all-attribution F1 on each of the five folds (steps that lowered a fold were reworked
-until none did). The one constant, MIN_WORDS = 3 (4 before for reported clauses), was compared on all five folds: 3 was
+until none did). A second reader trial's errors (a quotation continuing a speech credited to its topic, a plan
+inside analysts' statement credited to the people planning, glued names, an organisation in a topic phrase) gave
+the rules for those cases above; together they raise the all-attribution F1 on every fold and leave the direct one as it
+was. The one constant, MIN_WORDS = 3 (4 before for reported clauses), was compared on all five folds: 3 was
 at least as good on each.
 """
 
@@ -67,12 +73,15 @@ _ATTRIBUTING = REPORTING_VERBS | INTENTION_VERBS
 # Prepositions whose gerund shares the subject of the verb they modify ('Ruiz sang before asking', 'Feld was quoted
 # as saying'); 'held Feld in contempt for refusing' is Feld's refusing, not the subject's.
 _SUBJECT_PREPOSITIONS = frozenset("as before after while by without upon on in since through".split())
+_SOURCE_PREPOSITIONS = frozenset("from by of at for in with within inside".split())
 MIN_WORDS = 3
 _DETERMINERS = frozenset({"the", "a", "an"})
 _ROLE_TRIM = " ,;:—–-\t\n"
 _ROLE_DEPS = frozenset({"compound", "amod", "nmod", "poss", "case", "det", "nummod"})
 _WHEN = frozenset({"DATE", "TIME"})
 _PARENTHETICAL = re.compile(r"\s*\([^()]*\)?\s*$")
+_GLUED_AFTER = re.compile(r"[-—–]\w")
+_GLUED_BEFORE = re.compile(r"\w[-—–]$")
 
 
 def _content(text: str, marked: MarkedQuote) -> tuple[int, int]:
@@ -97,6 +106,7 @@ class _Speakers:
         self.resolver = resolver
         self.mentions = sorted(((m.start, m.end, e) for e in entities for m in e.mentions), key=lambda x: x[0])
         self.people = person_names(entities)
+        self.names = {e.name: _whole_name(e, parsed) for e in entities}
 
     def _mention_in(self, start: int, end: int, head: int) -> tuple[int, int, Entity] | None:
         inside = [x for x in self.mentions if x[0] >= start and x[1] <= end]
@@ -161,7 +171,9 @@ class _Speakers:
         if token.pos_ == "NOUN" and not m_start <= start < m_end:  # the phrase's head is a common noun
             if entity.label == "PERSON":  # 'Obama's aides', 'a spokesman for Kessler': not the person named
                 return None, phrase_span.text if phrase_span else None, phrase_span
-            return entity.name, None, phrase_span  # 'a Bloomberg poll', 'NSC officials': the body speaks
+            if _published_by(token, self.parsed.tokens(m_start, m_end)):  # 'a Bloomberg poll', 'NSC officials'
+                return entity.name, None, phrase_span
+            return None, phrase_span.text if phrase_span else None, phrase_span
         role = (
             self._role(token, offset, np_start, m_start)
             if entity.label == "PERSON" or m_start <= start < m_end
@@ -180,6 +192,47 @@ class _Speakers:
                 if role and not named and any(c.isalpha() for c in role):
                     return role
         return _role_before(token, offset, mention_start, self.text)
+
+
+def _whole_name(entity: Entity, parsed: Parsed) -> str:
+    """The name a speaker is shown by: the entity's name, unless every mention that spells it is not a whole name,
+    then its longest (then most frequent) mention that is. A whole name is not glued to another word by a dash
+    ('Debussy—all'; names hold hyphens, not dashes) or into a hyphenated modifier ('Facebook-specific',
+    'Paris-based'), and a person's is not the modifier of a noun after it ('a Margaret Hamilton Lego minifigure'):
+    the tagger can take such a word into the name. Organisations speak through such modifiers ('Pentagon
+    officials'), so theirs count."""
+    text = parsed.text
+
+    def whole(start: int, end: int) -> bool:
+        words = [t for _, t in parsed.tokens(start, end)]
+        joined = any(
+            a.text in _DASHES or (a.text == "-" and b.is_lower and b.pos_ in ("ADJ", "ADV", "VERB"))
+            for a, b in itertools.pairwise(words)
+        )
+        glued = joined or _GLUED_AFTER.match(text, end) or _GLUED_BEFORE.search(text, max(0, start - 2), start)
+        last = words[-1] if words else None
+        modifier = last is not None and last.dep_ == "compound" and last.head.i > last.i and last.head.pos_ == "NOUN"
+        return not glued and not (modifier and entity.label == "PERSON")
+
+    spelled = [m for m in entity.mentions if m.text.casefold() == entity.name.casefold()]
+    if not spelled or any(whole(m.start, m.end) for m in spelled):
+        return entity.name
+    names = [m.text for m in entity.mentions if whole(m.start, m.end)]
+    return max(names, key=lambda n: (len(n.split()), names.count(n))) if names else entity.name
+
+
+def _published_by(head: Token, mention: Sequence[tuple[int, Token]]) -> bool:
+    """Whether an organisation named inside a common-noun phrase is the body behind it: a modifier of the head ('a
+    Trust survey', 'NSC officials', 'the council's report') or the object of a preposition of source ('an estimate
+    from the council', 'officials at the ministry'), not of a topic or place ('status on the Display Network')."""
+    if not mention:
+        return False
+    word = mention[-1][1]
+    while word != head and word.head != word:
+        if word.dep_ == "pobj" and word.head.lower_ not in _SOURCE_PREPOSITIONS:
+            return False
+        word = word.head
+    return word == head
 
 
 def _split_name(token: Token, offset: int, start: int, end: int, text: str) -> tuple[str | None, str | None]:
@@ -372,6 +425,9 @@ def extract_quotes(parsed: Parsed, entities: Sequence[Entity], resolver: Pronoun
     reported = _reported(parsed, speakers, used_verbs, occupied)
     # a quoted phrase inside a reported clause ('Kim said the plan would "never work"') is part of that statement
     quotes = [q for q in quotes if not any(r.start <= q.start and q.end <= r.end for r in reported)]
+    for quote in quotes + reported:
+        if quote.speaker:
+            quote.speaker = speakers.names.get(quote.speaker, quote.speaker)
     return quotes + reported
 
 
@@ -450,18 +506,24 @@ def _find_attribution(
         quoted = [_content(text, m) for m in marked]
         sentence = parsed.sentence_at(mark.open_at)
         first = index == 0 or sentence is None or marked[index - 1].close_at < sentence.start  # else it inherits
-        if found is None and first and (holder := _clause_subject(opening[0][1], opening[0][0], quoted)):
+        continuing = index > 0 and marked[index - 1].close_at >= para_start
+        if found is None and first and (holder := _clause_subject(opening[0][1], opening[0][0], quoted, continuing)):
             found = holder, opening[0][0], None
         return (found[0], found[1], None) if found else None  # the verb stays free for the reported statement
     return None
 
 
-def _clause_subject(mark: Token, offset: int, quoted: Sequence[tuple[int, int]]) -> Token | None:
+def _clause_subject(
+    mark: Token, offset: int, quoted: Sequence[tuple[int, int]], continuing: bool = False
+) -> Token | None:
     """The subject, outside every quotation (`quoted`), of the nearest clause around a quoted phrase, whatever its
-    verb ('Ruiz called the plan "a disgrace"', 'Ruiz dismissed the plan as "dead"'); a content clause ('that the
-    plan is "dead"', 'if it "fails"') holds someone's words, so the clause above it is the one that names them."""
+    verb ('Ruiz called the plan "a disgrace"', 'Ruiz dismissed the plan as "dead"'). Where the paragraph quoted
+    someone before (`continuing`), a verb inside the quotation is that speaker's, and its subject only the topic
+    ('"...," Feld said. Ruiz "has broken every promise."'), so the clause must have its verb outside. A content
+    clause ('that the plan is "dead"', 'if it "fails"') holds someone's words, so the clause above it is the one
+    that names them."""
     for verb in mark.ancestors:
-        if verb.pos_ not in ("VERB", "AUX"):
+        if verb.pos_ not in ("VERB", "AUX") or (continuing and any(a <= offset + verb.idx < b for a, b in quoted)):
             continue
         content_clause = verb.dep_ == "ccomp" or any(
             c.dep_ == "mark" and c.lower_ in ("that", "if", "whether") for c in verb.children
@@ -573,6 +635,8 @@ def _reported(
         if token.pos_ == "VERB" and (lemma in REPORTING_VERBS or lemma in INTENTION_VERBS):
             deps = ("ccomp", "xcomp") if lemma in INTENTION_VERBS else ("ccomp",)
             complement = next((c for c in token.children if c.dep_ in deps), None)
+            if complement is not None and complement.dep_ == "xcomp" and _nested(token):
+                continue
             subject = _subject(token)
             if complement is not None and subject is not None:
                 clause = _clause_bounds(complement, offset)
@@ -589,6 +653,20 @@ def _reported(
         speaker, role, span = speakers.describe(subject, offset)
         found.append(Quote(text[a:b], a, b, speaker=speaker, speaker_role=role, speaker_span=span, kind="reported"))
     return found
+
+
+def _nested(verb: Token) -> bool:
+    """A verb inside a statement someone else is credited with: the complement of another attributing verb
+    ('analysts say that Kim will seek to ...') or a sentence sourced 'according to X' ('Kim will seek to ...,
+    according to analysts'). A plan there is the source's account of it, not its subject's words; a nested speech
+    or belief ('police said Kim told them that ...') is still its subject's."""
+    child = verb
+    for ancestor in verb.ancestors:
+        lemma = ancestor.lemma_.casefold()
+        if child.dep_ in ("ccomp", "xcomp") and ancestor.pos_ == "VERB" and lemma in _ATTRIBUTING:
+            return True
+        child = ancestor
+    return any(t.lower_ == "according" and t.dep_ == "prep" for t in verb.sent)
 
 
 def _parenthetical(verb: Token) -> bool:
