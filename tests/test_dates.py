@@ -474,6 +474,7 @@ def test_a_date_taken_from_the_files_time_is_no_reference_for_relative_dates() -
         ("The harbour board approved the new tide gauges today.", "today", True),
         ("The mayor met the ferry operators at the harbour office in Lindmoor on Tuesday.", "Tuesday", True),
         ("The seaplane crashed shortly after takeoff from Lindmoor harbour on Tuesday.", "Tuesday", True),
+        ("Forecasters expect a calm week, with less than 5 mm of rain for the harbour on Saturday.", "Saturday", False),
         ("Twelve people died when a crane collapsed at the Lindmoor docks on Monday.", "Monday", True),
         ("The operator said it would close the north pier on Friday.", "Friday", True),
     ],

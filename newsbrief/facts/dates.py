@@ -998,9 +998,13 @@ def times_main_event(token: Token) -> bool:
     if token.dep_ == "pobj" and verb.dep_ == "prep":
         verb = verb.head
         # the small parser often hangs "on Tuesday" on a noun of the verb's phrase ("met him at the summit in Kuala
-        # Lumpur on Tuesday", "crashed after takeoff on Tuesday"): that noun's verb is the one timed
+        # Lumpur on Tuesday", "crashed after takeoff on Tuesday"): that noun's verb is the one timed, when it tells
+        # what happened (past tense); "expect dry weather, with 5 mm of rain on Saturday" is a forecast
+        noun = verb
         while verb.pos_ in ("NOUN", "PROPN") and verb.dep_ in _IN_VERB_PHRASE:
             verb = verb.head.head if verb.dep_ == "pobj" and verb.head.dep_ == "prep" else verb.head
+        if verb is not noun and verb.tag_ not in ("VBD", "VBN"):
+            return False
     elif token.dep_ not in ("npadvmod", "tmod", "advmod"):
         return False
     if verb.pos_ not in ("VERB", "AUX"):
