@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from newsbrief.facts import extract_facts, load_nlp
-from newsbrief.facts.coref import PronounResolver, gender_of
+from newsbrief.facts.coref import PronounResolver
 from newsbrief.facts.parse import parse_articles
 from newsbrief.facts.quotes import extract_quotes
 from newsbrief.records import Article, Entity, Mention
@@ -247,54 +247,6 @@ def test_a_quoted_phrase_inside_a_clause_is_its_subjects(text: str, speaker: str
     ("text", "speaker"),
     [
         (
-            "Karl Feld lost his job after Lena Dorsey's team complained about him. He later sued Dorsey, claiming "
-            "she had ruined his career.",
-            "Karl Feld",
-        ),
-        (
-            "Mr. Osei resigned after Ana Ruiz accused him of fraud. He then sued Ruiz, arguing that she had "
-            "defamed him.",
-            "Osei",
-        ),
-        (
-            "Karl Feld, a pilot, said he was fired after Lena Dorsey complained he had insulted her. He sued Dorsey, "
-            "claiming she had lied to the board.",
-            "Karl Feld",
-        ),
-    ],
-)
-def test_a_pronoun_after_a_second_person_is_no_evidence_of_that_persons_gender(text: str, speaker: str) -> None:
-    """The claim of a participle clause is the subject's ('He sued Dorsey, claiming ...'), and 'He' is the man named
-    before, not the woman after whom a 'he' or 'him' about him happened to stand."""
-    [claim] = [q for q in _quote_sources(text) if q[0] == "reported" and q[3] == "He"]
-    assert claim[1] == speaker
-
-
-@pytest.mark.parametrize(
-    ("text", "speaker"),
-    [
-        (
-            "Karl Feld lost his job after Jo Marsh's team told him he was no longer welcome. He then sued the port, "
-            "claiming the team had lied to the board.",
-            "Karl Feld",
-        ),
-        (
-            "Mr. Osei met Sam Ode and the harbour board on Monday. He said the pier would need a new deck.",
-            "Osei",
-        ),
-    ],
-)
-def test_a_pronoun_opening_a_sentence_goes_on_about_the_subject_before(text: str, speaker: str) -> None:
-    """Someone of unknown gender named after the subject of the sentence before does not stop 'He' from being
-    that subject, when the subject is known to be a man."""
-    [claim] = [q for q in _quote_sources(text) if q[0] == "reported" and q[3] == "He"]
-    assert claim[1] == speaker
-
-
-@pytest.mark.parametrize(
-    ("text", "speaker"),
-    [
-        (
             '"The ferry is safe," Lena Dorsey said in her speech. Karl Feld "has given up on the pier and wants to '
             'sell every boat we own."',
             "Lena Dorsey",
@@ -316,29 +268,6 @@ def test_a_quotation_continuing_a_speech_is_the_speakers_not_its_topics(text: st
     someone, carries on that speech: the name is what it is about."""
     quotes = [q for q in _quote_sources(text) if q[0] == "direct"]
     assert [q[1] for q in quotes] == [speaker, speaker]
-
-
-@pytest.mark.parametrize(
-    ("text", "speaker"),
-    [
-        (
-            'Karl Feld read the letter twice. "Christ, who wrote this?" he recalls thinking. "It changed '
-            'everything I knew about the harbour," he said.',
-            "Karl Feld",
-        ),
-        (
-            'Karl Feld read the letter twice. "Jesus … who wrote this?" he recalls thinking. "It is one of the most '
-            'important letters in the archive," he said.',
-            "Karl Feld",
-        ),
-        ('Lena Dorsey stood up. "Karl, sit down and listen to me for once," she said.', "Lena Dorsey"),
-    ],
-)
-def test_a_name_exclaimed_or_addressed_at_a_quotations_start_is_not_the_pronouns_antecedent(
-    text: str, speaker: str
-) -> None:
-    quotes = [q for q in _quote_sources(text) if q[0] == "direct"]
-    assert quotes and all(q[1] == speaker for q in quotes)
 
 
 @pytest.mark.parametrize(
@@ -432,18 +361,16 @@ def test_an_organisation_in_a_topic_phrase_is_not_the_source() -> None:
     assert _speaker_with(text, entity) is None
 
 
-@pytest.mark.parametrize(
-    ("text", "gender"),
-    [
-        ("Dan Roth reached out to her, and the call went well.", None),  # an object 'her' is someone else
-        ("Dan Roth called her.", None),
-        ("Dan Roth called him.", None),
-        ("Dan Roth and her team called at once.", "F"),  # a possessive 'her' goes back to the subject
-        ("Dan Roth said he had called at once.", "M"),
-    ],
-)
-def test_only_a_subject_or_possessive_pronoun_after_a_name_is_evidence_of_its_gender(
-    text: str, gender: str | None
-) -> None:
-    roth = Entity("Dan Roth", "PERSON", [Mention("Dan Roth", 0, 8, "PERSON")])
-    assert gender_of(roth, text) == gender
+def test_he_said_after_a_quote_goes_to_the_man_just_named_after_a_woman_before_him() -> None:
+    """A mediator named two paragraphs earlier is not the chief executive whose quote 'he said' closes."""
+    text = (
+        '"Real progress has been made," said Ana Ruiz, the mediator who chaired the session. She said both sides '
+        "would return on Monday.\n\n"
+        "Tomas Brandt, chief executive of the port, said the offer would cost about €14 million a year. "
+        '"We have moved a long way today. It is now for the union to move too," he said.'
+    )
+    article = Article(
+        id="m", url=None, source="test", title="Talks", text=text, published=datetime(2026, 11, 27, tzinfo=UTC)
+    )
+    quotes = {q.text[:20]: q.speaker for q in extract_facts([article], load_nlp())[0].quotes}
+    assert quotes["We have moved a long"] == "Tomas Brandt"

@@ -2,27 +2,18 @@
 leave it unresolved.
 
 Deliberately modest: gender comes only from what the article itself says (titles such as Mr/Ms, gendered role words
-such as spokeswoman, and the pronouns that follow a person's name before anyone else is named, unless the sentence
-referred to someone of that gender first); never from lists of first names, which guess wrong for names from other
-cultures and for people whose names are not in them. A pronoun resolves to the nearest preceding person whose known
-gender matches; when the nearest compatible person's gender is unknown, it resolves only if that person is the only
-one named so far, or, for a pronoun opening its sentence, if the sentence before opens with a person of that gender
-(its subject, which news goes on about). A name exclaimed or addressed at the opening of a quotation ('"Jesus ...',
-'"Karl, ...') is no antecedent. Everything else stays None rather than guessed.
-
-The gender-evidence, subject and exclamation rules answer a reader trial ('He sued Swift, claiming he ...' made
-Swift a man and her the claimant; 'Jesus' a speaker; 'Rothman reached out to her' a woman). On PolNeAR
-(`bench/quotes_eval.py`, five folds) the exclamation rule changes no figure; the gender and subject rules together
-raise fold 4's direct attribution F1 (85.71 to 87.07) and all-attribution F1 (59.07 to 59.49), lower fold 0's
-all-attribution F1 (56.86 to 56.58: 'Trump admires Putin, comparing him ...', where 'him' is the second man's, is
-no longer evidence), and leave the other folds as they were.
+such as spokeswoman, and the pronouns that follow a person's name before anyone else is named); never from lists of
+first names, which guess wrong for names from other cultures and for people whose names are not in them. A pronoun
+resolves to the nearest preceding person whose known gender matches; when the nearest compatible person's gender
+is unknown, it resolves only if that person is the only one named so far.
+Everything else stays None rather than guessed.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 
 from newsbrief.records import Entity
 from newsbrief.text import split_sentences
@@ -51,27 +42,14 @@ _GENDERED = {"she": FEMALE, "her": FEMALE, "hers": FEMALE, "herself": FEMALE} | 
     "his": MALE,
     "himself": MALE,
 }
-# 'him', and a 'her' that ends a phrase, are no evidence for the name before them: as objects of its clause they are
-# someone else ('Lund reached out to her,'); a 'her' before a word is taken for the possessive ('Lund and her team').
-_EVIDENCE = {"she": FEMALE, "hers": FEMALE, "herself": FEMALE, "he": MALE, "his": MALE, "himself": MALE}
 _GENDERED_PRONOUN = re.compile(r"\b(" + "|".join(_GENDERED) + r")\b", re.IGNORECASE)
-_EVIDENCE_PRONOUN = re.compile(r"\b(" + "|".join(_EVIDENCE) + r"|her(?=\s+\w))\b", re.IGNORECASE)
-# A name that opens a quotation and is set off by punctuation is an exclamation or the person addressed ('"Jesus ...
-# who is she?"', '"Karl, sit down"'), not someone the words after the quotation go on about.
-_OPENING = re.compile(r"[\"“‘'`]\s*$")
-_SET_OFF = re.compile(r"\s*(?:[,!?…]|\.\.\.)")
 _SENTENCE_END = re.compile(r"[.!?][\"'’”]?(?:\s|$)")
 
 
-def gender_of(
-    entity: Entity, text: str, others: Sequence[int] = (), known: Mapping[int, str | None] | None = None
-) -> str | None:
+def gender_of(entity: Entity, text: str, others: Sequence[int] = ()) -> str | None:
     """Gender evidenced in the article for a person entity: a title or role word just before a mention or in an
     apposition after it, and the first gendered pronoun after a mention when no other person (mentions starting at
-    `others`) is named in between, within the same sentence ('Lund said she ...'), and no one of that gender is
-    referred to before the mention in that sentence (`known`: the genders of the `others`' mentions, where known):
-    'Feld sued Lund, claiming he ...' is Feld's 'he', who is the subject. Genders are first read from the evidence
-    without `known`."""
+    `others`) is named in between, within the same sentence ('Lund said she ...')."""
     votes = {FEMALE: 0, MALE: 0}
     for mention in entity.mentions:
         cues = mention.text.split()[:1]
@@ -82,39 +60,21 @@ def gender_of(
         for word in (w.casefold().strip(".") for w in cues):
             votes[FEMALE] += word in _FEMALE_CUES
             votes[MALE] += word in _MALE_CUES
-        pronoun = _next_pronoun(text, mention.end, others)
-        if pronoun and _only_other_gender_before(text, mention.start, others, known or {}, _GENDERED[pronoun]):
+        if pronoun := _next_pronoun(text, mention.end, others):
             votes[_GENDERED[pronoun]] += 1
     if votes[FEMALE] == votes[MALE]:
         return None
     return FEMALE if votes[FEMALE] > votes[MALE] else MALE
 
 
-def _only_other_gender_before(
-    text: str, position: int, others: Sequence[int], known: Mapping[int, str | None], gender: str
-) -> bool:
-    """No person named (at `others`, of gender `known`) nor pronoun in the sentence before `position` is known to
-    be of `gender`."""
-    start = _sentence_start(text, position)
-    earlier = [known.get(s) for s in others if start <= s < position]
-    earlier += [_GENDERED[m.group(1).casefold()] for m in _GENDERED_PRONOUN.finditer(text, start, position)]
-    return gender not in earlier
-
-
 def _next_pronoun(text: str, position: int, others: Sequence[int]) -> str | None:
-    """The first subject, possessive or reflexive pronoun (see `_EVIDENCE`) after `position` in the same sentence,
-    unless another person is named before it.
+    """The first gendered pronoun after `position` in the same sentence, unless another person is named before it.
 
     Only the same sentence: a pronoun in the next one is what the resolver has to decide, not evidence."""
     limit = _sentence_end(text, position)
     nearest_other = min((s for s in others if s >= position), default=len(text))
-    match = _EVIDENCE_PRONOUN.search(text, position, min(limit, nearest_other))
+    match = _GENDERED_PRONOUN.search(text, position, min(limit, nearest_other))
     return match.group(1).casefold() if match else None
-
-
-def _sentence_start(text: str, position: int) -> int:
-    ends = [m.end() for m in _SENTENCE_END.finditer(text, max(0, position - 1000), position)]
-    return ends[-1] if ends else max(0, position - 1000)
 
 
 def _sentence_end(text: str, position: int) -> int:
@@ -124,27 +84,18 @@ def _sentence_end(text: str, position: int) -> int:
 
 class PronounResolver:
     """Looks up, for a character position, the person (or organisation, for "it") a third-person pronoun there most
-    plausibly refers to; a name exclaimed or addressed at the opening of a quotation is not a candidate."""
+    plausibly refers to."""
 
     def __init__(self, entities: Sequence[Entity], text: str) -> None:
         people = [e for e in entities if e.label == "PERSON"]
         organisations = sorted((m.start, e.name) for e in entities if e.label == "ORG" for m in e.mentions)
         self._org_starts = [s for s, _ in organisations]
         self._org_names = [n for _, n in organisations]
-        events = sorted(
-            (m.start, e.name)
-            for e in people
-            for m in e.mentions
-            if not (_OPENING.search(text, max(0, m.start - 3), m.start) and _SET_OFF.match(text, m.end))
-        )
-        others = {e.name: [s for s, n in events if n != e.name] for e in people}
-        first = {e.name: gender_of(e, text, others[e.name]) for e in people}
-        known = {s: first[n] for s, n in events}
-        self._gender = {e.name: gender_of(e, text, others[e.name], known) for e in people}
+        events = sorted((m.start, e.name) for e in people for m in e.mentions)
+        self._gender = {e.name: gender_of(e, text, [s for s, n in events if n != e.name]) for e in people}
         self._starts = [s for s, _ in events]
         self._names = [n for _, n in events]
         self._sentence_starts = [span.start for span in split_sentences(text)]
-        self._text = text
 
     def gender(self, name: str) -> str | None:
         return self._gender.get(name)
@@ -172,22 +123,7 @@ class PronounResolver:
             if gender == wanted:
                 return name
             if gender is None:
-                if self._alone(name, end, wanted) or self._alone_nearby(name, position, wanted):
-                    return name
-                return self._continued_subject(position, wanted)
-        return None
-
-    def _continued_subject(self, position: int, wanted: str) -> str | None:
-        """For a pronoun opening its sentence, the person the sentence before opens with when known to be of the
-        `wanted` gender: news goes on about its subject ('Feld lost his job after Lund's team told him ... He
-        sued Lund ...'), whoever of unknown gender was named after it."""
-        sentence = bisect.bisect_right(self._sentence_starts, position) - 1
-        if sentence < 1 or self._text[self._sentence_starts[sentence] : position].strip(" \n\"“'‘"):
-            return None
-        start, end = self._sentence_starts[sentence - 1], self._sentence_starts[sentence]
-        first = bisect.bisect_left(self._starts, start)
-        if first < len(self._starts) and self._starts[first] < end and self._gender[self._names[first]] == wanted:
-            return self._names[first]
+                return name if self._alone(name, end, wanted) or self._alone_nearby(name, position, wanted) else None
         return None
 
     def _organisation(self, position: int) -> str | None:
