@@ -108,13 +108,13 @@ def newest(story: Story) -> Article | None:
     return max(dated, key=lambda pair: pair[0], default=(None, None))[1]
 
 
-def story_marks(story: Story) -> list[str]:
-    """What a headline shown without its sources line must say of its story itself: "snippet only" when every
-    article is a feed's snippet (`snippet_only`), "opinion" when every article is a writer's view (`opinion`)."""
+def story_marks(story: Story) -> str:
+    """What a headline shown without its sources line must say of its story itself: " (snippet only)" when every
+    article is a feed's snippet (`snippet_only`), " (opinion)" when every article is a writer's view (`opinion`). A
+    string, not a list to loop over: a block tag ending a template line would eat its newline (`trim_blocks`)."""
     flags = {SNIPPET_ONLY: "snippet only", OPINION: "opinion"}
-    return [
-        mark for flag, mark in flags.items() if story.articles and all(flag in d.article.flags for d in story.articles)
-    ]
+    every = [f" ({mark})" for flag, mark in flags.items() if all(flag in d.article.flags for d in story.articles)]
+    return "".join(every) if story.articles else ""
 
 
 def when(article: Article) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -255,7 +256,7 @@ def test_a_snippet_only_source_is_marked_in_every_format() -> None:
     brief.stories[0].in_full = False  # listed by headline only: the line says it
     assert "Harbour \\<b\\>Times\\</b\\> (snippet only) (`a1`)" in render_markdown(brief)
     assert "— Harbour &lt;b&gt;Times&lt;/b&gt; (snippet only)</span></li>" in render_html(brief)
-    assert "— Harbour <b>Times</b> (snippet only)\nSKIPPED" in render_text(brief)
+    assert "— Harbour <b>Times</b> (snippet only)\n\nSKIPPED" in render_text(brief)
 
 
 def test_a_story_of_opinion_pieces_says_so_wherever_its_headline_stands_alone() -> None:
@@ -266,7 +267,7 @@ def test_a_story_of_opinion_pieces_says_so_wherever_its_headline_stands_alone() 
     assert "— Harbour \\<b\\>Times\\</b\\> (opinion)" in glance
     brief.stories[0].in_full = False
     assert "Harbour \\<b\\>Times\\</b\\> (opinion) (`a1`)" in render_markdown(brief)
-    assert "(opinion)</span></li>" in render_html(brief) and "(opinion)\nSKIPPED" in render_text(brief)
+    assert "(opinion)</span></li>" in render_html(brief) and "(opinion)\n\nSKIPPED" in render_text(brief)
 
 
 def test_a_day_only_date_is_shown_without_a_time() -> None:
@@ -376,3 +377,21 @@ def test_who_names_people_organisations_and_places_once() -> None:
     ]
     assert who(entities) == ["Ines Calloway", "Lindmoor Harbour Board", "Lindmoor", "North Pier"]
     assert "**Who:** Ines Calloway" in render_markdown(make_brief())
+
+
+def test_each_story_has_its_own_line_at_a_glance_and_among_more_stories() -> None:
+    brief = make_brief(url="https://harbour.example/bridge")
+    [story] = brief.stories
+    second = dataclasses.replace(story, id="a2", headline="Ferry timetable changes")
+    brief.stories, brief.glance = [story, second], 2
+    glance = [line for line in render_markdown(brief).split("## At a glance")[1].split("##")[0].splitlines() if line]
+    assert len(glance) == 2 and glance[1].startswith("- Ferry timetable changes — ")
+    text_glance = render_text(brief).split("AT A GLANCE")[1].split("\n\n")[0].strip().splitlines()
+    assert len(text_glance) == 2
+    for listed in brief.stories:
+        listed.in_full = False
+    more = render_text(brief).split("MORE STORIES")[1].split("SKIPPED")[0]
+    assert [line for line in more.splitlines() if line.startswith("- ")] == [
+        "- Bridge <img src=x onerror=alert(1)> — Harbour <b>Times</b>",
+        "- Ferry timetable changes — Harbour <b>Times</b>",
+    ]
