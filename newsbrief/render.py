@@ -293,8 +293,9 @@ def figure_values(number: StoryNumber) -> list[tuple[str, list[Reading]]]:
 
 def shown_figures(numbers: Sequence[StoryNumber], story: Story, most: int = FIGURES_SHOWN) -> list[StoryNumber]:
     """The story's first `most` figures with a counted phrase, less any whose words are all already shown: two
-    figures of one short sentence ("killed 213 people ... and injured 5,400") show that sentence once."""
-    shown: set[str] = set()
+    figures of one short sentence ("killed 213 people ... and injured 5,400") show that sentence once, and a figure
+    whose sentence the summary tells is not told again."""
+    shown = {" ".join(s.text.split()) for s in story.summary}
     kept = []
     for number in numbers:
         if len(kept) == most:

@@ -358,6 +358,9 @@ def test_two_figures_of_one_short_sentence_show_it_once() -> None:
     killed, injured, wrecks = number("13", "people"), number("240", "injured"), number("40", "wrecks")
     assert shown_figures([killed, injured, wrecks], story) == [killed, wrecks]
     assert shown_figures([killed, injured, wrecks], story, most=1) == [killed]
+    told = "Divers searched 40 wrecks on Monday."
+    story.summary = [SummarySentence(told, text.index(told), len(text), article_id="k")]
+    assert shown_figures([killed, injured, wrecks], story) == [killed]  # the summary tells the wrecks already
 
 
 def test_who_names_people_organisations_and_places_once() -> None:

@@ -202,6 +202,7 @@ def test_a_date_of_something_the_sentence_only_mentions_is_not_a_timeline_entry(
         ("Divers search the harbour in the morning, when the water is calm.", False),
         ("The council closed the harbour last night.", True),
         ("The ferry sank on Monday night off the Lindmoor coast.", True),
+        ("The cargo rocket lifted off as planned at 8:51 p.m. from the Lindmoor pad.", False),
     ],
 )
 def test_a_part_of_a_day_is_a_timeline_date_only_with_its_day(sentence: str, shown: bool) -> None:

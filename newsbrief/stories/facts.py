@@ -18,14 +18,14 @@ fact stays as traceable as the article facts it came from.
   are not outlets disagreeing); different figures further apart in time are `changed`.
 - A syndicated copy (`copies`) is a source of a quote, but its figure counts only where its original lacks it, so
   a copy never makes a number look confirmed by a second outlet.
-- Timeline entries are (resolved date, sentence) pairs; two outlets' sentences with the same date are one event
-  where they say the same thing (the same SAME_MATTER test). A date read off another date of the text ("the next
-  day", "that morning") is left out: it is right only if the date it hangs on was, and that one may be elsewhere.
-  So is a part of a day that names no day ("works at night"), and a date that times something the sentence only
-  mentions (`DateFact.main_event`: "the man who hid the bomb on Dec. 21"), under which the sentence would tell
-  another event. So are sentences that are not the outlet's report of an event (`is_event`): quotations, embedded
-  posts, and chronology lines that open with their own date and a colon (skipped rather than trimmed: the entry
-  shows that date already, the sentence must stay verbatim, and such a list is background the report tells
+- Timeline entries are (resolved date, sentence) pairs; two outlets' sentences with the same date are one event where
+  they say the same thing (the same SAME_MATTER test). A date read off another date of the text ("the next day", "that
+  morning") is left out: it is right only if the date it hangs on was, and that one may be elsewhere. So is a part of
+  a day or a clock time that names no day ("works at night", "at 8:51 p.m."), and a date that times something the
+  sentence only mentions (`DateFact.main_event`: "the man who hid the bomb on Dec. 21"), under which the sentence
+  would tell another event. So are sentences that are not the outlet's report of an event (`is_event`): quotations,
+  embedded posts, and chronology lines that open with their own date and a colon (skipped rather than trimmed: the
+  entry shows that date already, the sentence must stay verbatim, and such a list is background the report tells
   elsewhere).
 - Ordering rules, chosen because news is written as an inverted pyramid and repeated by outlets that find it
   central: entities by summed per-article salience, quotes and numbers by how many outlets carry them, then by how
@@ -92,14 +92,19 @@ AGREED, CHANGED, CONFLICT, DIFFER = "agreed", "changed", "conflict", "differ"
 UNLINKED = frozenset({"MONEY", "PERCENT", "QUANTITY"})
 # The timeline is what happened on a given day; coarser dates ("in 2009", "last March", "last week") are background.
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}(?:$|T)")  # a day, or a time on a day (its day is the timeline's)
-# A part of a day with no day named ("at night", "the morning"): which day is a guess, and often none is meant.
+# A part of a day or a clock time with no day named ("at night", "the morning", "8:51 p.m."): which day is a guess
+# (the publication day's, off by one for a launch late the evening before), and often none is meant.
 # After a figure: its counted words, then "a day", "per year", "each week" (not "a year ago"): a rate.
 _RATE = re.compile(
     r"\W*(?:[^\W\d_]+\W+){0,4}?(?:a|an|per|each|every)\s+(?:second|minute|hour|day|night|week|month|quarter|year)\b"
     r"(?!\s+(?:ago|earlier|later|before|after)\b)",
     re.IGNORECASE,
 )
-_BARE_PART_OF_DAY = re.compile(r"(?:the\s+)?(?:morning|afternoon|evening|night)", re.IGNORECASE)
+_BARE_TIME = re.compile(
+    r"(?:the\s+)?(?:morning|afternoon|evening|night)"
+    r"|(?:about\s+|around\s+|at\s+)?\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?|GMT|UTC|local\s+time)?\.?",
+    re.IGNORECASE,
+)
 _TIME_OF_DAY = re.compile(r"\d:\d{2}|\b[ap]\.m\.|\b(?:UTC|GMT)\b", re.IGNORECASE)
 # A figure and its unit, then the parenthesis a restated figure opens: "180 mph (", "20% (".
 _CONVERSION = re.compile(r"\d(?:\s*%\s*|[-\s]?[^\W\d_][^\d()]{0,14})\(\s*$")
@@ -557,7 +562,7 @@ def names_its_day(fact: DateFact) -> bool:
     that the text names, not one read off another date ("the next day" is only as right as the date it hangs on,
     which the reader may not see) or a part of a day that names none ("works at night"), and that times the
     sentence's own event (`DateFact.main_event`)."""
-    day_named = bool(fact.iso and _DAY.match(fact.iso)) and not _BARE_PART_OF_DAY.fullmatch(fact.text)
+    day_named = bool(fact.iso and _DAY.match(fact.iso)) and not _BARE_TIME.fullmatch(fact.text)
     return day_named and fact.main_event and not fact.anaphoric
 
 
