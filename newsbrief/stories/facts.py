@@ -92,14 +92,14 @@ AGREED, CHANGED, CONFLICT, DIFFER = "agreed", "changed", "conflict", "differ"
 UNLINKED = frozenset({"MONEY", "PERCENT", "QUANTITY"})
 # The timeline is what happened on a given day; coarser dates ("in 2009", "last March", "last week") are background.
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}(?:$|T)")  # a day, or a time on a day (its day is the timeline's)
-# A part of a day or a clock time with no day named ("at night", "the morning", "8:51 p.m."): which day is a guess
-# (the publication day's, off by one for a launch late the evening before), and often none is meant.
 # After a figure: its counted words, then "a day", "per year", "each week" (not "a year ago"): a rate.
 _RATE = re.compile(
     r"\W*(?:[^\W\d_]+\W+){0,4}?(?:a|an|per|each|every)\s+(?:second|minute|hour|day|night|week|month|quarter|year)\b"
     r"(?!\s+(?:ago|earlier|later|before|after)\b)",
     re.IGNORECASE,
 )
+# A part of a day or a clock time with no day named ("at night", "the morning", "8:51 p.m."): which day is a guess
+# (the publication day's, off by one for a launch late the evening before), and often none is meant.
 _BARE_TIME = re.compile(
     r"(?:the\s+)?(?:morning|afternoon|evening|night)"
     r"|(?:about\s+|around\s+|at\s+)?\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?|GMT|UTC|local\s+time)?\.?",
@@ -560,8 +560,8 @@ def story_timeline(digests: Sequence[ArticleDigest], similar: _Similarity | None
 def names_its_day(fact: DateFact) -> bool:
     """Whether a date names the day of what its sentence reports: a day (not a month or a year, which are background)
     that the text names, not one read off another date ("the next day" is only as right as the date it hangs on,
-    which the reader may not see) or a part of a day that names none ("works at night"), and that times the
-    sentence's own event (`DateFact.main_event`)."""
+    which the reader may not see) or a part of a day or clock time that names none ("works at night", "at 8:51
+    p.m."), and that times the sentence's own event (`DateFact.main_event`)."""
     day_named = bool(fact.iso and _DAY.match(fact.iso)) and not _BARE_TIME.fullmatch(fact.text)
     return day_named and fact.main_event and not fact.anaphoric
 
