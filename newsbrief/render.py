@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -31,6 +32,7 @@ from newsbrief.records import (
     Reading,
     Skipped,
     SourceRef,
+    Span,
     Story,
     StoryEntity,
     StoryNumber,
@@ -39,6 +41,7 @@ from newsbrief.records import (
     TimelineEntry,
     to_jsonable,
 )
+from newsbrief.stories.facts import AGREED, CONFLICT, DIFFER
 from newsbrief.stories.rank import highlight_pattern
 from newsbrief.text import split_sentences
 
@@ -157,7 +160,7 @@ def figure_phrase(reading: Reading, story: Story, counts: str = "") -> str:
     text = article.text if article else ""
     if text[reading.start : reading.end] != reading.text:
         return reading.text
-    sentence = next((s for s in split_sentences(text) if s.start <= reading.start < s.end), None)
+    sentence = next((s for s in _sentences(text) if s.start <= reading.start < s.end), None)
     if sentence is not None and len(sentence.text.split()) <= FIGURE_SENTENCE_WORDS:
         return " ".join(sentence.text.split())
     left = max((m.end() for m in _CLAUSE_BREAK.finditer(text, max(0, reading.start - 300), reading.start)), default=0)
@@ -180,6 +183,12 @@ def figure_phrase(reading: Reading, story: Story, counts: str = "") -> str:
         cut = bool(breaks) and not _SENTENCE_END.fullmatch(breaks[-1].group())
     phrase = " ".join(text[start:end].split()).strip(" \"'`")
     return ("…" if cut else "") + phrase + ("…" if len(after) > FIGURE_WORDS_AFTER else "")
+
+
+@lru_cache(maxsize=64)
+def _sentences(text: str) -> tuple[Span, ...]:
+    """An article's sentences, split once for all its figures in every format of the brief."""
+    return tuple(split_sentences(text))
 
 
 def who(entities: Sequence[StoryEntity], most: int = WHO_SHOWN) -> list[str]:
@@ -320,9 +329,9 @@ def figure_note(sentence: SummarySentence, story: Story) -> str:
             for r in number.readings
             if r.article_id == sentence.article_id and sentence.start <= r.start and r.end <= sentence.end
         ]
-        if not inside or number.status == "agreed":
+        if not inside or number.status == AGREED:
             continue
-        if number.status in ("conflict", "differ"):
+        if number.status in (CONFLICT, DIFFER):
             notes.append("figure disputed")
         elif inside[0].value != figure_values(number)[-1][1][0].value:
             notes.append("figure since changed")
