@@ -68,6 +68,14 @@ stories hold true pairs below 0.15), capping each pair at raw x threshold / floo
 similarity of an average-link merge (as costly); calling a pair lone when no third article is in both neighbour
 lists, or an article lone with fewer than 2 related neighbours (sparse days barely moved: unrelated articles still
 fill the lists).
+Explored for the one-day gap with one-off scripts (full-dev B-cubed F1 at the best candidate of each, so flattering;
+none kept): weighting the three cosines 1-3 each (best 90.28, equal weights 89.89); embedding the whole text as the
+mean of its 60- or 100-word chunks, alone or with the lead (best 91.01 at one candidate, 89.6-90.4 elsewhere, at 2-3
+times the encoding cost); modularity communities (Louvain) on the same graph instead of average link (best 89.85 over
+the whole graph; 85.77 run per component, where a one-story component splits); the tagger's names instead of
+capitalised runs (90.14 at the defaults; the flow passes them). What is left are two pairs of gold stories that hold
+the same texts word for word (a Malaysian party meeting and a president's summit doubts filed under both the
+summit and the scandal; the NASA-Russia launch accord and two docking reports under both the shuttle and the station).
 """
 
 from __future__ import annotations
