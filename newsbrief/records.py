@@ -158,6 +158,9 @@ class NumberFact(Span):
     # What a figure in a unit of measure measures, in its clause's words ("the two-year yield" for "11 basis
     # points"); "" for a count of things or when the parse names nothing.
     measures: str = ""
+    # Whether the counted phrase follows the figure at once with a plural head noun, as its sentence's parse tags it
+    # ("1500 troops", "1200 people"; not "the 1948 war"): a year-shaped count is a count only then.
+    counts_plural: bool = False
 
 
 @dataclass

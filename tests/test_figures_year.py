@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from newsbrief.facts import extract_facts
-from newsbrief.records import Article, NumberFact, Span
+from newsbrief.records import Article, NumberFact
 from newsbrief.stories.facts import is_informative
 
 
@@ -26,33 +26,6 @@ def figures(text: str) -> dict[str, bool]:
 )
 def test_a_year_shaped_figure_that_counts_a_plural_noun_is_a_count(text: str, figure: str) -> None:
     assert figures(text).get(figure) is True
-
-
-def sentence_fact(sentence: str, figure: str, counts: str | None) -> NumberFact:
-    start = sentence.index(figure)
-    return NumberFact(
-        figure,
-        start,
-        start + len(figure),
-        kind="CARDINAL",
-        value=float(figure),
-        counts=counts,
-        sentence=Span(sentence, 0, len(sentence)),
-    )
-
-
-@pytest.mark.parametrize(
-    ("sentence", "figure", "counts"),
-    [
-        ("Wounded veterans of the 1948 Mideast war gathered in Orrin.", "1948", "Mideast war"),
-        ("The plant has been closed since 2001, the company said.", "2001", None),
-        ("The death toll from the 1998 floods has never been settled.", "1998", "death toll"),
-    ],
-)
-def test_a_year_shaped_figure_that_counts_no_plural_noun_after_it_is_a_year(
-    sentence: str, figure: str, counts: str | None
-) -> None:
-    assert not is_informative(sentence_fact(sentence, figure, counts))
 
 
 def test_a_separated_figure_needs_no_counted_noun() -> None:

@@ -274,6 +274,14 @@ def test_a_year_is_not_a_figure(text: str, shown: bool) -> None:
     assert is_informative(NumberFact(text, 0, len(text), kind="CARDINAL", value=value)) is shown
 
 
+@pytest.mark.parametrize(("counts_plural", "shown"), [(True, True), (False, False)])
+def test_a_year_shaped_count_is_a_figure_when_extraction_found_it_counts_a_plural(
+    counts_plural: bool, shown: bool
+) -> None:
+    number = NumberFact("1500", 0, 4, kind="CARDINAL", value=1500.0, counts="troops", counts_plural=counts_plural)
+    assert is_informative(number) is shown
+
+
 def test_quotes_posts_and_chronology_lines_are_not_timeline_events() -> None:
     """Wire copy writes quotes ``so''; a quote can run over several sentences (its middle sentence carries no mark),
     or hold the date inside it. A sentence that points back ("He said ...") cannot be shown alone either."""

@@ -181,6 +181,7 @@ def extract_numbers(parsed: Parsed) -> list[NumberFact]:
             if ent.label_ == "CARDINAL" and counts is None:
                 continue
             start, end, value = read_entity(ent)
+            sentence = parsed.sentence_at(offset + start)
             facts.append(
                 NumberFact(
                     doc.text[start:end],
@@ -189,11 +190,27 @@ def extract_numbers(parsed: Parsed) -> list[NumberFact]:
                     kind=ent.label_,
                     value=value,
                     counts=counts,
-                    sentence=parsed.sentence_at(offset + start),
+                    sentence=sentence,
                     measures=measured_phrase(ent),
+                    counts_plural=sentence is not None and counts_plural(ent, end, counts, sentence.end - offset),
                 )
             )
     return facts
+
+
+def counts_plural(ent: SpacySpan, end: int, counts: str | None, sentence_end: int) -> bool:
+    """Whether the counted phrase follows the figure (ending at `end` in its doc) at once, within its sentence, and
+    its head noun is tagged plural: the tag knows "people" and "police" are plural, which no suffix or lemma rule
+    does. A year-shaped count is a count only then ("1500 troops"; "the 1948 war" names one thing)."""
+    words = LETTERS.findall(counts or "")
+    if not counts or not words:
+        return False
+    rest = ent.doc.text[end:sentence_end]
+    gap = len(rest) - len(rest.lstrip())
+    if not gap or not rest.startswith(counts, gap):
+        return False
+    head = end + gap + counts.rfind(words[-1])
+    return any(t.idx == head and t.tag_ in ("NNS", "NNPS") for t in ent.doc[ent.start :])
 
 
 def read_entity(ent: SpacySpan) -> tuple[int, int, float | None]:

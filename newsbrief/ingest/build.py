@@ -108,7 +108,8 @@ def make_article(
     publication date at all, since its first of the month would be an invented day."""
     text = normalise_whitespace(text)
     title = normalise_whitespace(title or "").replace("\n", " ") or None
-    published = None if isinstance(published, str) and day_unknown(published) else published
+    readings = _readings(published) if isinstance(published, str) else None  # read once for both checks below
+    published = None if _names_no_day(readings) else published
     sentences = split_sentences(text)
     if not sentences:
         return skip(origin, "no readable text", url, title)
@@ -132,7 +133,7 @@ def make_article(
         flags=list(flags or [])
         + ([] if title else [UNTITLED])
         + ([] if named else [SOURCE_FROM_LOCATION])
-        + ([DATE_ONLY] if isinstance(published, str) and time_unknown(published) else [])
+        + ([DATE_ONLY] if isinstance(published, str) and _names_no_time(readings) else [])
         + ([OPINION] if is_opinion(url, title) else []),
     )
 
@@ -181,16 +182,24 @@ def time_unknown(value: str) -> bool:
     """Whether a date text names no time of day: "2015-03-18", "March 18, 2015", "2015-03", or midnight with no zone
     ("2015-03-18T00:00:00"), the form a bare date takes once written out as a timestamp (htmldate's output format
     does that to the day-only dates it finds). Unreadable text counts as known: it is no date at all."""
-    readings = _readings(value)
+    return _names_no_time(_readings(value))
+
+
+def day_unknown(value: str) -> bool:
+    """Whether a date text names no day of the month ("2015-03", "March 2015", "2015"): no day can stand for it."""
+    return _names_no_day(_readings(value))
+
+
+def _names_no_time(readings: tuple[datetime, datetime] | None) -> bool:
+    """`time_unknown` of a text's `_readings`."""
     if readings is None:
         return False
     first, second = readings
     return first.hour != second.hour or (first.time() == day_time() and first.tzinfo is None)
 
 
-def day_unknown(value: str) -> bool:
-    """Whether a date text names no day of the month ("2015-03", "March 2015", "2015"): no day can stand for it."""
-    readings = _readings(value)
+def _names_no_day(readings: tuple[datetime, datetime] | None) -> bool:
+    """`day_unknown` of a text's `_readings`."""
     return readings is not None and readings[0].day != readings[1].day
 
 

@@ -457,29 +457,14 @@ def is_informative(number: NumberFact) -> bool:
     """A figure worth showing on its own: not a count word under ten ("one payment", "two members" name no
     statistic), not a time of day ("21:14 UTC", "6 a.m."), which the timeline carries, and not a year the tagger
     took for a count ("the 1948 war"). A count in a year's range without a separator ("1,948") is a year unless it
-    directly counts a plural noun ("1500 troops", "1200 people"): a year before a noun mostly names one thing. Money
+    directly counts a plural noun ("1500 troops", "1200 people"; `NumberFact.counts_plural`, read from the
+    parse at extraction): a year before a noun mostly names one thing. Money
     and measures ("$1500", "2000 tonnes") carry their unit and are never years."""
     if number.value is not None and number.value < 10 and not any(c.isdigit() for c in number.text):
         return False
     if _TIME_OF_DAY.search(number.text):
         return False
-    return number.kind != "CARDINAL" or not _YEAR.search(number.text) or _counts_plural(number)
-
-
-def _counts_plural(number: NumberFact) -> bool:
-    """Whether the number's counted phrase follows it at once with a plural head noun, as tagged in its sentence
-    (the tag knows "people" and "police" are plural, which no suffix or lemma rule does)."""
-    sentence, counts = number.sentence, number.counts or ""
-    words = LETTERS.findall(counts)
-    if sentence is None or not words:
-        return False
-    rest = sentence.text[number.end - sentence.start :]
-    gap = len(rest) - len(rest.lstrip())
-    if not gap or not rest.startswith(counts, gap):
-        return False
-    head = number.end - sentence.start + gap + counts.rfind(words[-1])
-    tagged = load_nlp()(sentence.text, disable=["parser", "ner"])
-    return any(t.idx == head and t.tag_ in ("NNS", "NNPS") for t in tagged)
+    return number.kind != "CARDINAL" or not _YEAR.search(number.text) or number.counts_plural
 
 
 def is_conversion(text: str, number: Span) -> bool:
