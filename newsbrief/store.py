@@ -37,7 +37,7 @@ from newsbrief.window import Window
 
 LOCK_WAIT = 60.0  # seconds a run waits for another run's write on the same store
 DIGEST_FORMAT = 9  # bump when summaries or facts change meaning, so cached digests are recomputed
-STORY_FORMAT = 4  # bump when grouping or story summaries change meaning, so cached stories are recomputed
+STORY_FORMAT = 5  # bump when grouping, story summaries or story facts change meaning: cached stories are recomputed
 
 _MIGRATIONS: list[str] = [
     """

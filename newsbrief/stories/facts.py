@@ -6,8 +6,10 @@ fact stays as traceable as the article facts it came from.
 - Quotes match on normalised text (case, punctuation, quote marks and spacing ignored); a quote whose words run
   inside another's at word boundaries is the same quote trimmed.
 - Numbers are grouped by kind and by the lemma of what they count (the counted noun's head; for a quantity with
-  no counted noun, its unit word). Readings with equal values are one figure, unless one is a rate and the other a
-  count ("a dozen ships a day" more at anchor and "12 ships have diverted" are two); different figures of the same
+  no counted noun, its unit word); two counted nouns are one group where two outlets give one value for them in
+  sentences that say the same thing ("3,400 members", "3,400 dockworkers": `_joined_heads`). Readings with equal
+  values are one figure, unless one is a rate and the other a count ("a dozen ships a day" more at anchor and "12
+  ships have diverted" are two); different figures of the same
   group are the same quantity only where their sentences say the same thing (MiniLM cosine >= SAME_MATTER), since one
   story counts many things in "people" (evacuated, rescued, sheltered), and do not give them for different places
   or bodies (one storm's tolls in three countries; House members and senators), nor, for a figure in a unit of
@@ -28,8 +30,8 @@ fact stays as traceable as the article facts it came from.
   entry shows that date already, the sentence must stay verbatim, and such a list is background the report tells
   elsewhere).
 - Ordering rules, chosen because news is written as an inverted pyramid and repeated by outlets that find it
-  central: entities by summed per-article salience, quotes and numbers by how many outlets carry them, then by how
-  early in its article the fact first appears.
+  central: entities by summed per-article salience, quotes and numbers by how many outlets carry them (a copy is
+  no outlet), then by how early in its article the fact first appears; quotes told by as many outlets newest first.
 
 Data the decisions saw: none of ../shared/eval/data labels cross-outlet fact matches, so SAME_MATTER and SAME_TIME
 were not fitted or cross-validated. On the seed flood story's "people" sentences (seeds/articles, hand-labelled),
@@ -123,7 +125,7 @@ def merge_story_facts(digests: Sequence[ArticleDigest], copies: Mapping[str, str
     similar = _Similarity()
     return StoryFacts(
         entities=story_entities(ordered, copies),
-        quotes=story_quotes(ordered),
+        quotes=story_quotes(ordered, copies),
         numbers=story_numbers(ordered, copies, similar),
         timeline=story_timeline(ordered, similar),
     )
@@ -186,8 +188,12 @@ def same_quote(a: str, b: str) -> bool:
     return bool(a and b) and (f" {a} " in f" {b} " or f" {b} " in f" {a} ")
 
 
-def story_quotes(digests: Sequence[ArticleDigest]) -> list[StoryQuote]:
-    """One StoryQuote per quote however many articles carry it (`digests` in publication order).
+def story_quotes(digests: Sequence[ArticleDigest], copies: Mapping[str, str] | None = None) -> list[StoryQuote]:
+    """One StoryQuote per quote however many articles carry it (`digests` in publication order), most outlets first
+    (a copy, in `copies`, whose original carries the quote is a source but no outlet of its own), direct quotes
+    before reported speech, then the newest first: of a speaker's statements told by as many outlets, the latest is
+    where the story stands ("We are past the peak" after "The river has not finished rising"), then the earliest in
+    its article.
 
     Identical quotes are bucketed first, so a story carried by thousands of copies costs one comparison per pair of
     distinct quotes, not per pair of carriers."""
@@ -210,10 +216,11 @@ def story_quotes(digests: Sequence[ArticleDigest]) -> list[StoryQuote]:
         kind = "direct" if any(q.kind == "direct" for _, q in quotes) else quotes[0][1].kind
         first_article, first = quotes[0]
         story_quote = StoryQuote(first.text, speaker, role, kind, sources)
-        merged.append(
-            (-len({s.source for s in sources}), kind != "direct", _position(first_article, first), story_quote)
-        )
-    return [q for *_, q in sorted(merged, key=lambda m: m[:3])]
+        carriers = {a.id for a, _ in quotes}
+        outlets = len({a.source for a, _ in quotes if (copies or {}).get(a.id) not in carriers})
+        newest = -_time(quotes[-1][0]).timestamp()
+        merged.append((-outlets, kind != "direct", newest, _position(first_article, first), story_quote))
+    return [q for *_, q in sorted(merged, key=lambda m: m[:4])]
 
 
 def _speaker(quotes: Iterable[Quote]) -> str | None:
@@ -264,7 +271,8 @@ class _Similarity:
 
     def prepare(self, sentences: Iterable[str]) -> None:
         new = sorted({s for s in sentences if s not in self._vectors})
-        self._vectors.update(zip(new, encode(new), strict=True))
+        if new:
+            self._vectors.update(zip(new, encode(new), strict=True))
 
     def __call__(self, a: str, b: str) -> float:
         return 1.0 if a == b else float(self._vectors[a] @ self._vectors[b])
@@ -291,8 +299,7 @@ def story_numbers(
                 by_key[(number.kind, head)].append((digest.article, number))
     named = _Named(digests)
     ranked = []
-    for (kind, _), found in by_key.items():
-        found = _without_repeated_copies(found, copies)
+    for kind, found in _joined_heads(by_key, copies, similar, named):
         for quantity in _quantities(found, similar, named) if kind not in UNLINKED else _by_value(found):
             readings = [_reading(article, number) for article, number in quantity]
             phrases = Counter(n.counts for _, n in quantity if n.counts)
@@ -303,6 +310,39 @@ def story_numbers(
             key = (not counts, story_number.status == AGREED, -outlets, _position(article, first))
             ranked.append((key, story_number))
     return [n for _, n in sorted(ranked, key=lambda r: r[0])]
+
+
+def _joined_heads(
+    by_key: Mapping[tuple[str, str], list[tuple[Article, NumberFact]]],
+    copies: Mapping[str, str],
+    similar: _Similarity,
+    named: Callable[[Article, NumberFact], frozenset[str]],
+) -> list[tuple[str, list[tuple[Article, NumberFact]]]]:
+    """The readings of each kind and counted head, less repeated copies, with the heads of counts joined where two
+    outlets give one value for them in sentences that say the same thing (SAME_MATTER), of the same place or body
+    and both counts or both rates: outlets name one crowd in different nouns ("3,400 members of the union", "some
+    3,400 dockworkers", "about 3,400 strikers"), and apart, the three would look like three figures, one outlet
+    each, beside another outlet's disputed 2,900. Different values of different nouns stay apart (`_quantities`)."""
+    groups = {key: _without_repeated_copies(found, copies) for key, found in by_key.items()}
+    heads = DisjointSet(groups)
+    by_value: dict[tuple[str, float], list[tuple[tuple[str, str], Article, NumberFact]]] = defaultdict(list)
+    for key, found in groups.items():
+        if key[0] not in UNLINKED:
+            for article, number in found:
+                by_value[key[0], number.value].append((key, article, number))  # type: ignore[index]
+    shared = [readings for readings in by_value.values() if len({key for key, _, _ in readings}) > 1]
+    similar.prepare(n.sentence.text for readings in shared for _, _, n in readings)  # type: ignore[union-attr]
+    for readings in shared:
+        for (key_a, a, m), (key_b, b, n) in itertools.combinations(readings, 2):
+            if (
+                not heads.connected(key_a, key_b)
+                and a.id != b.id
+                and is_rate(m) == is_rate(n)
+                and _same_subject(named(a, m), named(b, n))
+                and similar(m.sentence.text, n.sentence.text) >= SAME_MATTER  # type: ignore[union-attr]
+            ):
+                heads.merge(key_a, key_b)
+    return [(next(iter(keys))[0], [pair for key in sorted(keys) for pair in groups[key]]) for keys in heads.subsets()]
 
 
 def _by_value(found: list[tuple[Article, NumberFact]]) -> list[list[tuple[Article, NumberFact]]]:
