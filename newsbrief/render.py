@@ -279,10 +279,19 @@ def outlets_label(outlets: Sequence[str]) -> str:
 
 
 def timeline_parts(story: Story) -> list[tuple[str, list[TimelineEntry]]]:
-    """The story's dated events not already in its summary, one per day: "When" (up to the day of its newest
-    report, most recent first) and "Next" (after it: what is scheduled)."""
+    """The story's dated events not already in its summary, one per day, as the newest report of them tells it (a
+    later report knows how the day went: "talks ended late on Friday" over "agreed to meet on Friday"): "When" (up
+    to the day of its newest report, most recent first) and "Next" (after it: what is scheduled). An entry is told
+    when the summary has its words (a syndicated copy) or a sentence overlapping its span in its article: the
+    summary may have cut a dateline ("CAIRO —") off the sentence, or an abstractive sentence retell it."""
     told = {s.text for s in story.summary}
-    entries = list({e.iso: e for e in reversed(story.facts.timeline) if e.sentence.text not in told}.values())[::-1]
+    spans = [(s.article_id, s.start, s.end) for s in story.summary]
+
+    def is_told(ref: SourceRef) -> bool:
+        return ref.text in told or any(a == ref.article_id and s < ref.end and ref.start < e for a, s, e in spans)
+
+    # a day's entries come in publication order, so the last one kept for a day is its newest report's
+    entries = list({e.iso: e for e in story.facts.timeline if not is_told(e.sentence)}.values())
     dated = [d.article.published for d in story.articles if d.article.published is not None]
     today = max(dated).date().isoformat() if dated else None
     past = [e for e in entries if today is None or e.iso <= today][::-1]

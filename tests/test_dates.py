@@ -453,6 +453,12 @@ def test_a_date_taken_from_the_files_time_is_no_reference_for_relative_dates() -
     assert values(text) == {"Monday": "2026-11-23", "12 March 2025": "2025-03-12"}
 
 
+_TALKS_ENDED = (
+    "Twelve hours of talks between the pilots and the airline ended late on Tuesday without a deal, leaving the "
+    "nation's busiest airport closed for a third day on Wednesday."
+)
+
+
 @pytest.mark.parametrize(
     ("sentence", "words", "main"),
     [
@@ -477,6 +483,14 @@ def test_a_date_taken_from_the_files_time_is_no_reference_for_relative_dates() -
         ("Forecasters expect a calm week, with less than 5 mm of rain for the harbour on Saturday.", "Saturday", False),
         ("Twelve people died when a crane collapsed at the Lindmoor docks on Monday.", "Monday", True),
         ("The operator said it would close the north pier on Friday.", "Friday", True),
+        # a participle clause after a comma tells what followed, whether the parser makes it an advcl or (here) a
+        # verb coordinated with the main one
+        (_TALKS_ENDED, "Tuesday", True),
+        (_TALKS_ENDED, "Wednesday", False),
+        ("The ferry ran aground on Friday, leaving 300 passengers stranded on Saturday.", "Saturday", False),
+        ("The talks ended on Friday, and the port reopened on Saturday.", "Saturday", True),
+        ("Strikers blocked the gates of the port on Saturday, leaving dozens of ships at anchor.", "Saturday", True),
+        ("Leaving the port by the north gate, the convoy reached the border on Saturday.", "Saturday", True),
     ],
 )
 def test_a_date_times_its_sentences_own_event_or_something_it_mentions(
@@ -486,3 +500,18 @@ def test_a_date_times_its_sentences_own_event_or_something_it_mentions(
     it in a relative or subordinate clause or on a noun."""
     [fact] = [d for d in facts_of(sentence).dates if d.text == words]
     assert fact.main_event is main
+
+
+@pytest.mark.parametrize(
+    ("sentence", "words", "value"),
+    [
+        # reported past perfect of an act of planning is the saying's "have agreed": the day lies after it
+        ("She said that both delegations had agreed to return on Monday.", "Monday", "2026-11-30"),
+        ("Both delegations had agreed to return on Monday, she said.", "Monday", "2026-11-30"),
+        # a plan that was due, or planned, may have lapsed: its day lies in the past
+        ("Barriers had been due to arrive on Thursday.", "Thursday", "2026-11-26"),
+        ("The minister said the airline had planned to resume flights on Thursday.", "Thursday", "2026-11-26"),
+    ],
+)
+def test_a_reported_commitment_keeps_its_day_ahead(nlp, sentence: str, words: str, value: str) -> None:
+    assert values(sentence, datetime(2026, 11, 28, 6, 30, tzinfo=UTC))[words] == value

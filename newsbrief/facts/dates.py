@@ -779,6 +779,8 @@ _PLANNING = frozenset(
     "threaten".split()
 )
 _LOOKING_AHEAD = _PREDICTING | _PLANNING
+# acts of planning, whose plan stands once made; a state of intending ("had planned to", "had been due to") may lapse
+_COMMITTING = frozenset("agree decide promise vow pledge arrange propose threaten".split())
 _DEFERRING = frozenset("postpone delay defer adjourn extend give push reschedule".split())
 _DEADLINE = frozenset({"by", "until", "till", "through"})
 
@@ -809,6 +811,10 @@ def clause_tense(token: Token) -> str:
             return clause_tense(verb.head)
         finite = verb.head if verb.head.pos_ in ("VERB", "AUX") else verb.head.head
         planned_before = "had" in {c.lower_ for c in finite.children if c.dep_ in ("aux", "auxpass")}
+        if planned_before and finite.dep_ == "ccomp" and finite.lemma_ in _COMMITTING:
+            # "she said both sides had agreed to return on Monday": the saying's backshift of "have agreed"; the
+            # commitment stands and its day lies after it, as reported "would" does
+            return FUTURE_IN_PAST
         return PAST if planned_before else FUTURE  # "barriers had been due to arrive on Thursday" lies in the past
     if lowered & _FUTURE_AUX:
         return FUTURE
@@ -989,9 +995,10 @@ def times_main_event(token: Token) -> bool:
     (`_MAIN_CLAUSE`). A date in a relative or subordinate clause ("the man who hid the bomb on Dec. 21", "since the
     president resigned on Aug. 9") or on a noun ("Saturday's votes", "the Dec. 21 bombing") times something the
     sentence mentions, so the sentence shown under that date would tell another event; a clause opened by "when",
-    "as" or "while" happens at the time of its main clause and counts. Nor does a date whose verb says what could or
-    may happen: a possibility is no event (what will or would happen is a plan, and counts); nor "today" or "now"
-    with a present verb of being, which names the present age."""
+    "as" or "while" happens at the time of its main clause and counts, one opened by a participle after a comma
+    ("ended on Friday, leaving the port shut on Saturday") tells what followed and does not, however it is parsed.
+    Nor does a date whose verb says what could or may happen: a possibility is no event (what will or would happen
+    is a plan, and counts); nor "today" or "now" with a present verb of being, which names the present age."""
     while token.dep_ == "conj" and token.head.ent_type_ in ("DATE", "TIME"):
         token = token.head  # "on Monday and Tuesday"
     verb = token.head
@@ -1014,10 +1021,19 @@ def times_main_event(token: Token) -> bool:
     if token.lower_ in _NOWADAYS and verb.lemma_ in _STATES and verb.tag_ in ("VBZ", "VBP"):
         return False  # "Today, chaos theory is part of the repertoire": the present age, not a day's event
     while verb.dep_ != "ROOT":
-        if verb.dep_ not in _MAIN_CLAUSE and not _at_the_time(verb):
+        if (verb.dep_ not in _MAIN_CLAUSE and not _at_the_time(verb)) or _opens_with_participle(verb):
             return False
         verb = verb.head
     return True
+
+
+def _opens_with_participle(verb: Token) -> bool:
+    """Whether the clause of `verb` opens with a present participle right after a comma ("ended on Friday, leaving
+    the port shut on Saturday"): an adverbial clause of what followed or went with the main event, as an `advcl` is,
+    though the parser often coordinates its verb with the main one, the participle as its subject."""
+    first = verb.doc[verb.left_edge.i]
+    before = verb.doc[first.i - 1] if first.i > 0 else None
+    return first.tag_ == "VBG" and first.dep_ not in ("amod", "compound") and before is not None and before.text == ","
 
 
 def _at_the_time(verb: Token) -> bool:
