@@ -279,24 +279,42 @@ def outlets_label(outlets: Sequence[str]) -> str:
 
 
 def timeline_parts(story: Story) -> list[tuple[str, list[TimelineEntry]]]:
-    """The story's dated events not already in its summary, one per day, as the newest report of them tells it (a
-    later report knows how the day went: "talks ended late on Friday" over "agreed to meet on Friday"): "When" (up
-    to the day of its newest report, most recent first) and "Next" (after it: what is scheduled). An entry is told
-    when the summary has its words (a syndicated copy) or a sentence overlapping its span in its article: the
-    summary may have cut a dateline ("CAIRO —") off the sentence, or an abstractive sentence retell it."""
+    """The story's dated events not already in its summary, one per day: "When" (up to the day of its newest
+    report, most recent first) and "Next" (after it: what is scheduled), no sentence under two days.
+
+    A past day is told by the first report published after it, else on it (one written before it could only tell
+    the plan: "agreed to meet on Friday" beside "talks ended late on Friday"), a day ahead by the newest report (the
+    latest plan); entries of a day come in publication order. An entry is told when the summary has its words (a
+    syndicated copy) or a sentence overlapping its span in its article: the summary may have cut a dateline ("CAIRO
+    —") off the sentence, or an abstractive sentence retell it."""
     told = {s.text for s in story.summary}
     spans = [(s.article_id, s.start, s.end) for s in story.summary]
 
     def is_told(ref: SourceRef) -> bool:
         return ref.text in told or any(a == ref.article_id and s < ref.end and ref.start < e for a, s, e in spans)
 
-    # a day's entries come in publication order, so the last one kept for a day is its newest report's
-    entries = list({e.iso: e for e in story.facts.timeline if not is_told(e.sentence)}.values())
+    by_day: dict[str, list[TimelineEntry]] = {}
+    for entry in story.facts.timeline:
+        if not is_told(entry.sentence):
+            by_day.setdefault(entry.iso, []).append(entry)
     dated = [d.article.published for d in story.articles if d.article.published is not None]
     today = max(dated).date().isoformat() if dated else None
-    past = [e for e in entries if today is None or e.iso <= today][::-1]
-    future = [e for e in entries if today is not None and e.iso > today]
+    future = [entries[-1] for day, entries in by_day.items() if today is not None and day > today]
+    scheduled = {(e.sentence.article_id, e.sentence.start) for e in future}
+    past = []
+    for day, entries in reversed(by_day.items()):
+        unseen = [e for e in entries if (e.sentence.article_id, e.sentence.start) not in scheduled]
+        if (today is None or day <= today) and unseen:
+            past.append(min(unseen, key=lambda e: _hindsight(e, day)))
     return [(label, items) for label, items in (("When", past), ("Next", future)) if items]
+
+
+def _hindsight(entry: TimelineEntry, day: str) -> int:
+    """0 for a report published after the day it tells (it knows how the day went), 1 on that day, 2 before it or
+    undated (a report from before a day can only tell what was planned for it)."""
+    published = entry.sentence.published
+    reported = published.astimezone(UTC).date().isoformat() if published else ""
+    return 0 if reported > day[:10] else 1 if reported == day[:10] else 2
 
 
 def figure_values(number: StoryNumber) -> list[tuple[str, list[Reading]]]:

@@ -56,12 +56,28 @@ def test_an_entry_the_summary_tells_without_its_dateline_is_not_told_again() -> 
     assert [e.sentence.text for e in dict(timeline_parts(story))["When"]] == [second, first]
 
 
-def test_a_day_is_told_as_its_newest_report_tells_it() -> None:
-    """Of two events on one day (entries in publication order), the later report's: it knows how the day went."""
-    published = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
-    article = Article(id="a", url=None, source="Wire", title="Ferry", text=TEXT, published=published)
-    plan = TimelineEntry("2026-11-24", _ref("Tuesday"), _ref("Ferries will resume on Friday."))
-    outcome = _entry("2026-11-24", "The harbour reopened on Tuesday.", "Tuesday")
+def _reported(iso: str, day: str, sentence: str, published: datetime) -> TimelineEntry:
+    """An entry read from the copy of TEXT that an outlet published at `published`."""
+    refs = [_ref(words) for words in (day, sentence)]
+    for ref in refs:
+        ref.article_id, ref.published = f"a{published.day}", published
+    return TimelineEntry(iso, *refs)
+
+
+def test_a_past_day_is_told_by_a_report_from_that_day_on_and_a_day_ahead_by_the_latest_plan() -> None:
+    """Entries in publication order: Monday's report can only tell Tuesday's plan; Wednesday's tells how it went.
+    The latest plan for Friday stands for it, and the sentence it is read from is not told again under a past day."""
+    monday, wednesday, thursday = (datetime(2026, 11, day, 9, 0, tzinfo=UTC) for day in (23, 25, 26))
+    resume = "Ferries will resume on Friday."
+    timeline = [
+        _reported("2026-11-24", "Tuesday", "LINDMOOR \u2014 Divers reached the sunken ferry on Monday.", monday),
+        _reported("2026-11-24", "Tuesday", "The harbour reopened on Tuesday.", wednesday),
+        _reported("2026-11-26", "Friday", resume, thursday),
+        _reported("2026-11-27", "Friday", resume, thursday),
+    ]
+    article = Article(id="a", url=None, source="Wire", title="Ferry", text=TEXT, published=thursday)
     digest = ArticleDigest(article, Summary("a", "lead", []), Facts("a"))
-    story = Story(id="s", headline="Ferry", articles=[digest], summary=[], facts=StoryFacts(timeline=[plan, outcome]))
-    assert [e.sentence.text for e in dict(timeline_parts(story))["When"]] == ["The harbour reopened on Tuesday."]
+    story = Story(id="s", headline="Ferry", articles=[digest], summary=[], facts=StoryFacts(timeline=timeline))
+    parts = dict(timeline_parts(story))
+    assert [e.sentence.text for e in parts["When"]] == ["The harbour reopened on Tuesday."]
+    assert [e.sentence.text for e in parts["Next"]] == [resume]
