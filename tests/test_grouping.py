@@ -87,6 +87,19 @@ def test_stories_sharing_only_one_entity_stay_apart() -> None:
     assert group_articles(pair, entities=[{"Vellmar", "Tomas Brevik"}, {"Vellmar", "Pia Oskarsen"}]) == [[0], [1]]
 
 
+def test_two_forms_of_one_name_count_as_one_shared_name() -> None:
+    pair = [article("flood", FLOOD_NORTH), article("chess", CHESS)]
+    ends = np.array([0]), np.array([1])
+
+    def similarity(names: set[str]) -> float:
+        return float(story_features(pair, [names, names]).similarity(*ends)[0, 0])
+
+    one = similarity({"Vellmar"})
+    assert similarity({"Vellmar", "Vellmarians"}) == pytest.approx(one)
+    assert similarity({"Vellmar", "Vellmar's"}) == pytest.approx(one)
+    assert similarity({"Vellmar", "Tomas Brevik"}) > one + 0.3
+
+
 def test_near_duplicates_map_copies_to_the_original_or_the_update(day: list[Article]) -> None:
     # the wire copy repeats the original word for word: the earlier stands; the update adds a sentence: it stands
     assert near_duplicates(day) == {4: 0, 2: 5}
