@@ -491,6 +491,11 @@ _TALKS_ENDED = (
         ("The talks ended on Friday, and the port reopened on Saturday.", "Saturday", True),
         ("Strikers blocked the gates of the port on Saturday, leaving dozens of ships at anchor.", "Saturday", True),
         ("Leaving the port by the north gate, the convoy reached the border on Saturday.", "Saturday", True),
+        # an instruction to the reader is no event: a verb in its base form opening the sentence, with no subject
+        ("Get your tickets at the harbour office, and join the regatta today!", "today", False),
+        ("Join us on Saturday for a walk along the flooded river.", "Saturday", False),
+        ("Vote on Tuesday, officials urged the residents of Lindmoor.", "Tuesday", False),
+        ("Residents vote on Tuesday in the delayed Lindmoor election.", "Tuesday", True),
     ],
 )
 def test_a_date_times_its_sentences_own_event_or_something_it_mentions(

@@ -998,7 +998,8 @@ def times_main_event(token: Token) -> bool:
     "as" or "while" happens at the time of its main clause and counts, one opened by a participle after a comma
     ("ended on Friday, leaving the port shut on Saturday") tells what followed and does not, however it is parsed.
     Nor does a date whose verb says what could or may happen: a possibility is no event (what will or would happen
-    is a plan, and counts); nor "today" or "now" with a present verb of being, which names the present age."""
+    is a plan, and counts); nor "today" or "now" with a present verb of being, which names the present age; nor a
+    date in a sentence that tells the reader what to do (`_instructs`)."""
     while token.dep_ == "conj" and token.head.ent_type_ in ("DATE", "TIME"):
         token = token.head  # "on Monday and Tuesday"
     verb = token.head
@@ -1024,7 +1025,18 @@ def times_main_event(token: Token) -> bool:
         if (verb.dep_ not in _MAIN_CLAUSE and not _at_the_time(verb)) or _opens_with_participle(verb):
             return False
         verb = verb.head
-    return True
+    return not _instructs(verb)
+
+
+def _instructs(root: Token) -> bool:
+    """Whether a sentence tells its reader what to do ("Join us on Saturday ...", "Get your copy, and cook ...
+    today!"): its main verb opens it in the base form with no subject or auxiliary, so it reports no event."""
+    opening = next((t for t in root.sent if not t.is_punct), root)
+    return (
+        root.tag_ == "VB"
+        and root.i == opening.i
+        and not any(c.dep_ in ("nsubj", "nsubjpass", "expl", "aux", "auxpass") for c in root.children)
+    )
 
 
 def _opens_with_participle(verb: Token) -> bool:
