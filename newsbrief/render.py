@@ -23,6 +23,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, S
 from markupsafe import Markup, escape
 
 from newsbrief.facts.entities import ORGANISATIONS, PEOPLE, PLACES
+from newsbrief.facts.quotes import REPORTING_VERBS
 from newsbrief.records import (
     DATE_ONLY,
     OPINION,
@@ -41,7 +42,7 @@ from newsbrief.records import (
     TimelineEntry,
     to_jsonable,
 )
-from newsbrief.stories.facts import AGREED, CONFLICT, DIFFER
+from newsbrief.stories.facts import AGREED, CONFLICT, DIFFER, lemma
 from newsbrief.stories.rank import highlight_pattern
 from newsbrief.text import split_sentences
 
@@ -155,7 +156,8 @@ def figure_phrase(reading: Reading, story: Story, counts: str = "") -> str:
     up to the clause's start, where the counted noun stands earlier: "the number of people told to leave ... to
     about 4,800") and FIGURE_WORDS_AFTER after: "40 people" alone does not say whether they were killed, captured or
     rescued. A relative clause ("which paid 34% of the total") takes the whole clause before it, which names whose
-    the figure is: four words of it may name the wrong owner."""
+    the figure is: four words of it may name the wrong owner. A stretch that opens on a reporting verb, whose
+    subject it left out ("said that ...", "told reporters that ..."), starts after its "that": a clause of its own."""
     article = _article(story, reading.article_id)
     text = article.text if article else ""
     if text[reading.start : reading.end] != reading.text:
@@ -181,8 +183,22 @@ def figure_phrase(reading: Reading, story: Story, counts: str = "") -> str:
         breaks = list(_CLAUSE_BREAK.finditer(text, opening, comma))
         start = _NON_SPACE.search(text, breaks[-1].end() if breaks else opening).start()  # type: ignore[union-attr]
         cut = bool(breaks) and not _SENTENCE_END.fullmatch(breaks[-1].group())
+    reported = _past_reported_that(text, start, reading.start)
+    cut, start = cut or reported != start, reported
     phrase = " ".join(text[start:end].split()).strip(" \"'`")
     return ("…" if cut else "") + phrase + ("…" if len(after) > FIGURE_WORDS_AFTER else "")
+
+
+def _past_reported_that(text: str, start: int, figure: int) -> int:
+    """Where the reported clause starts when the stretch from `start` to the figure opens on a reporting verb and
+    holds a "that" ("said on Sunday that", "told reporters that"): the verb's subject is not in the stretch (a cut
+    or a clause break came between them: "Halvorsen, chairman of the federation, said that ..."), and the clause
+    after "that" reads whole. `start` itself otherwise."""
+    words = list(_NON_SPACE.finditer(text, start, figure))
+    if not words or lemma(words[0].group().strip("\"'`\u2018\u201c"), "VERB") not in REPORTING_VERBS:
+        return start
+    that = next((w for w in words[1:] if w.group().casefold() == "that"), None)
+    return that.end() if that else start  # the stretch's words are joined with their spaces trimmed
 
 
 @lru_cache(maxsize=64)

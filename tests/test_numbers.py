@@ -182,3 +182,31 @@ def test_the_plural_rule_on_the_parse(nlp, sentence: str, figure: str, counts: s
     start = sentence.index(figure)
     ent = doc.char_span(start, start + len(figure))
     assert counts_plural(ent, ent.end_char, counts, len(sentence)) is marked
+
+
+@pytest.mark.usefixtures("spacy_only")
+def test_two_numbers_joined_by_a_slash_are_a_figure_only_as_a_proper_fraction(nlp) -> None:
+    """An idiom ("24/7 billboards") or an even split ("a 50/50 split") is no quantity; "2/3 of the homes" is."""
+    from newsbrief.facts import extract_facts
+    from newsbrief.records import Article
+
+    text = (
+        "The startup turns buildings and surfaces into 24/7 billboards for businesses in the city. "
+        "The two firms agreed a 50/50 split of the profits, and 2/3 of the homes were flooded. "
+        "A 3/4 majority of 400 members backed the plan."
+    )
+    facts = extract_facts([Article(id="n", url=None, source="test", title="", text=text)], nlp)[0]
+    counted = {n.text: n.counts for n in facts.numbers}
+    assert "24/7" not in counted and "50/50" not in counted
+    assert (counted.get("2/3"), counted.get("3/4")) == ("homes", "majority")
+
+
+@pytest.mark.parametrize(
+    ("figure", "dropped"),
+    [("24/7", True), ("50/50", True), ("2020/21", True), ("2/3", False), ("11/28/2026", False), ("400", False)],
+)
+def test_the_slash_rule_reads_whole_numbers_only(figure: str, dropped: bool) -> None:
+    """A season ("2020/21") is no quantity either; a full date is no pair of numbers, and is left to its tag."""
+    from newsbrief.facts.numbers import not_a_fraction
+
+    assert not_a_fraction(figure) is dropped

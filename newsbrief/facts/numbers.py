@@ -17,6 +17,10 @@ symbols ("metres", "tonnes", "barrels", "points", "mph"), rather than a table ke
 of its entity ("6.94 metres", "12%") is left alone: such values are never linked across outlets (see
 `newsbrief.stories.facts.UNLINKED`), and the parse around them names a level ("rose to a record 6.94 metres") as
 often as what it measures.
+
+Two whole numbers joined by a slash are a fraction only when the first is the smaller ("2/3 of the homes"); otherwise
+they name no quantity ("24/7 billboards", "a 50/50 split", "the 2020/21 season": an idiom, an even split, a span of
+years) and are dropped.
 """
 
 from __future__ import annotations
@@ -50,6 +54,8 @@ _TIMES = frozenset({"DATE", "TIME"})
 _NAMED_BEFORE = frozenset({"nmod", "npadvmod", "nsubj", "poss"})
 # What a measured noun phrase leaves out: clauses and appositions about it, and the adverb of a change ("down").
 _NOT_OF_PHRASE = frozenset({"relcl", "acl", "appos", "punct", "cc", "conj", "advcl", "advmod"})
+# Two whole numbers joined by a slash, not part of a longer date or a decimal ("24/7", "2/3"; not "11/28/2026").
+_SLASHED = re.compile(r"(?<![\d./])(\d+)/(\d+)(?![\d/]|\.\d)")
 
 
 def counted_phrase(ent: SpacySpan) -> str | None:
@@ -181,6 +187,8 @@ def extract_numbers(parsed: Parsed) -> list[NumberFact]:
             if ent.label_ == "CARDINAL" and counts is None:
                 continue
             start, end, value = read_entity(ent)
+            if not_a_fraction(doc.text[start:end]):
+                continue
             sentence = parsed.sentence_at(offset + start)
             facts.append(
                 NumberFact(
@@ -196,6 +204,12 @@ def extract_numbers(parsed: Parsed) -> list[NumberFact]:
                 )
             )
     return facts
+
+
+def not_a_fraction(figure: str) -> bool:
+    """Whether a figure holds two whole numbers joined by a slash, the first at least the second ("24/7", "50/50",
+    "2020/21"): an idiom, an even split or a span of years, never a quantity, while a proper fraction ("2/3") is one."""
+    return any(int(a) >= int(b) for a, b in _SLASHED.findall(figure))
 
 
 def counts_plural(ent: SpacySpan, end: int, counts: str | None, sentence_end: int) -> bool:

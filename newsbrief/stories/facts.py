@@ -233,10 +233,11 @@ def _speaker(quotes: Iterable[Quote]) -> str | None:
 
 
 @lru_cache(maxsize=65536)
-def noun_lemma(word: str) -> str:
-    """A noun's lemma from spaCy's rule lemmatiser ("shelters" -> "shelter"); the noun alone needs no tagging."""
+def lemma(word: str, pos: str = "NOUN") -> str:
+    """A word's lemma from spaCy's rule lemmatiser, given its part of speech ("shelters" -> "shelter", "said" as a
+    verb -> "say"): a word alone needs no tagging."""
     doc = Doc(load_nlp().vocab, words=[word])
-    doc[0].pos_ = "NOUN"
+    doc[0].pos_ = pos
     return load_nlp().get_pipe("lemmatizer")(doc)[0].lemma_.casefold()
 
 
@@ -244,9 +245,9 @@ def counted_head(number: NumberFact) -> str | None:
     """What a number counts, as one lemma: the counted phrase's head noun, else a quantity's unit word ("6.9
     metres" -> "metre"), else "" for money and percentages (their kind is their unit); None for a bare count."""
     if number.counts and (words := LETTERS.findall(number.counts)):
-        return noun_lemma(words[-1])
+        return lemma(words[-1])
     if number.kind == "QUANTITY" and (words := LETTERS.findall(number.text)):
-        return noun_lemma(words[-1])
+        return lemma(words[-1])
     return "" if number.kind in ("MONEY", "PERCENT") else None
 
 
@@ -490,7 +491,7 @@ def _measured_key(phrase: str) -> tuple[str, frozenset[tuple[float, str]]]:
 
 def _phrase_key(number: NumberFact) -> str:
     """The counted phrase as lemmas: "homes" and "home" match, "container ships" and "ships" do not."""
-    return " ".join(noun_lemma(w) for w in LETTERS.findall(number.counts or ""))
+    return " ".join(lemma(w) for w in LETTERS.findall(number.counts or ""))
 
 
 def is_informative(number: NumberFact) -> bool:

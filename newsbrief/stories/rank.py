@@ -27,7 +27,7 @@ from newsbrief.embed import encode
 from newsbrief.facts.entities import name_key
 from newsbrief.facts.numbers import HARM
 from newsbrief.records import ArticleDigest, Story, WatchMatch
-from newsbrief.stories.facts import noun_lemma
+from newsbrief.stories.facts import lemma
 from newsbrief.text import LETTERS
 
 OUTLET_WEIGHT = 1.0  # per doubling of distinct outlets reporting it themselves (copies count as volume)
@@ -143,7 +143,7 @@ def counts_people(phrases: Iterable[str]) -> dict[str, bool]:
     new = sorted({h for harm, h in heads.values() if not harm and h and h not in _PEOPLE_CACHE})
     if new:
         k = len(_PROTOTYPES)
-        singular = encode([f"a {word}" for word in [*(s for s, _ in _PROTOTYPES), *(noun_lemma(h) for h in new)]])
+        singular = encode([f"a {word}" for word in [*(s for s, _ in _PROTOTYPES), *(lemma(h) for h in new)]])
         plural = encode([*(p for _, p in _PROTOTYPES), *new])
         closeness = singular[k:] @ singular[:k].T + plural[k:] @ plural[:k].T
         _PEOPLE_CACHE.update(zip(new, (int(i) == 0 for i in closeness.argmax(axis=1)), strict=True))
