@@ -422,3 +422,19 @@ def test_every_sentence_of_a_dash_led_caption_paragraph_is_not_a_summary_line() 
         "- Ada Price on the Lindmoor sea wall.",
         "She has fished from it for forty years with her brothers.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "eligible"),
+    [
+        ("Choose a date and a harbour tour that works best for you and your family.", False),
+        ("If you missed the council meeting on Tuesday, here is what the ferry plan means.", False),
+        ("Here is all the information you need before the ferry timetable changes next week.", False),
+        ('The harbour master told the crews: "You will not sail until the storm has passed the coast."', True),
+        ("The harbour master said the crews would not sail until the storm had passed the coast.", True),
+    ],
+)
+def test_a_sentence_that_speaks_to_the_reader_is_no_summary_line(sentence: str, eligible: bool) -> None:
+    """A service or promotional line addresses "you" in the outlet's own words; a speaker's "you" is quoted."""
+    units = centrality.article_units(f"{LEAD_SENTENCE} {sentence} {FERRY}")
+    assert [u.eligible for u in units if u.span.text == sentence] == [eligible]
