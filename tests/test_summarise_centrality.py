@@ -438,3 +438,12 @@ def test_a_sentence_that_speaks_to_the_reader_is_no_summary_line(sentence: str, 
     """A service or promotional line addresses "you" in the outlet's own words; a speaker's "you" is quoted."""
     units = centrality.article_units(f"{LEAD_SENTENCE} {sentence} {FERRY}")
     assert [u.eligible for u in units if u.span.text == sentence] == [eligible]
+
+
+def test_a_line_that_does_not_end_as_a_sentence_is_no_summary_line() -> None:
+    """A standfirst above the lead has no full stop: a headline's words, not the report's sentence."""
+    standfirst = "After a week of storms, the Tavey ferry returns to service with a new timetable for the winter"
+    units = centrality.article_units(f"{standfirst}\n\n{LEAD_SENTENCE}\n\n{FERRY}")
+    assert [u.eligible for u in units][:2] == [False, True] and all(u.eligible for u in units[1:])
+    ended = "The ferry returns on Friday, the operator said (its first sailing since October)."
+    assert all(u.eligible for u in centrality.article_units(f"{LEAD_SENTENCE} {ended} {FERRY}"))

@@ -19,7 +19,9 @@ Quotations and fragments under `MIN_WORDS` words are context, not candidates, un
 DEFAULT_WORDS or has nothing else. A sentence opening with a pronoun, demonstrative or connective ("He", "This",
 "But") is not eligible alone (`follows`): the search may add it only to a set holding the sentence before it. Nor
 is a sentence that speaks to its reader, "you" outside a quotation ("Choose the tour that works best for you"): a
-service or promotional line.
+service or promotional line. Nor is a line that does not end as a sentence ends (a stop, "?", "!" or an ellipsis,
+maybe inside closing quotes or brackets): a standfirst, heading or label ("After being overlooked at the awards,
+the star thanks supporters for 'believing in female musicians'").
 
 Which data each decision saw (CNN/DM dev, 125 articles; `bench/summarize_cv.py`, 5 seeded folds):
 - POSITION_DECAY, DEFAULT_WORDS, PARAPHRASE_COSINE were first tuned on all of it (so their values saw every fold).
@@ -111,6 +113,8 @@ _DANGLING_OPENER = re.compile(
 # A unit that is not a sentence of the report: any sentence of a paragraph opened by a dash or bullet (a caption, a
 # sign-off such as "- Ann Lee on behalf of the team", a list item whose heading is elsewhere), or a sentence that
 # ends in a colon, which announces what follows it.
+# How a sentence ends: its stop, perhaps inside closing quotes or brackets.
+_ENDS_SENTENCE = re.compile(r"[.!?\u2026][\"'\u2019\u201d)\]]*\s*$")
 _SECOND_PERSON = re.compile(r"\b(?:you|your|yours|yourself|yourselves)\b", re.IGNORECASE)
 _LIST_MARK = re.compile(r"[ \t]*[-\u2013\u2014\u2022*]\s")
 _ANNOUNCES = re.compile(r":\W*$")
@@ -236,7 +240,7 @@ def article_units(text: str, short_is_content: bool = True) -> list[_Unit]:
         readable = words >= MIN_WORDS and not (turn or quoted or _CHRONOLOGY_ENTRY.match(span.text))
         listed = _LIST_MARK.match(text, text.rfind("\n", 0, span.start) + 1) is not None
         readable = readable and not (listed or _ANNOUNCES.search(span.text) or EMBEDDED_POST.search(span.text))
-        readable = readable and not _addresses_reader(text, span)
+        readable = readable and not _addresses_reader(text, span) and _ENDS_SENTENCE.search(span.text) is not None
         dangling = bool(units) and points_back(span.text)
         units.append(_Unit(span, tokens(span.text), words, readable and not dangling, readable and dangling, quoted))
     if short_is_content and (sum(u.words for u in units) <= DEFAULT_WORDS or not any(u.eligible for u in units)):
