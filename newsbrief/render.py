@@ -346,8 +346,9 @@ def figure_values(number: StoryNumber) -> list[tuple[str, list[Reading]]]:
 def shown_figures(numbers: Sequence[StoryNumber], story: Story, most: int = FIGURES_SHOWN) -> list[StoryNumber]:
     """The story's first `most` figures with a counted phrase, less any whose words are all already shown: two
     figures of one short sentence ("killed 213 people ... and injured 5,400") show that sentence once, and a figure
-    whose sentence the summary tells is not told again."""
-    shown = {" ".join(s.text.split()) for s in story.summary}
+    whose words a summary sentence or an earlier figure holds ("killing at least 19 people" inside the summary's
+    first sentence) is not told again."""
+    shown = [" ".join(s.text.split()) for s in story.summary]
     kept = []
     for number in numbers:
         if len(kept) == most:
@@ -355,9 +356,9 @@ def shown_figures(numbers: Sequence[StoryNumber], story: Story, most: int = FIGU
         if not number.counts:
             continue
         phrases = {figure_phrase(refs[0], story, number.counts) for _, refs in figure_values(number)}
-        if not phrases <= shown:
+        if not all(any(phrase.strip("…") in told for told in shown) for phrase in phrases):
             kept.append(number)
-            shown |= phrases
+            shown += phrases
     return kept
 
 

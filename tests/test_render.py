@@ -363,6 +363,25 @@ def test_two_figures_of_one_short_sentence_show_it_once() -> None:
     assert shown_figures([killed, injured, wrecks], story) == [killed]  # the summary tells the wrecks already
 
 
+def test_a_figure_whose_words_a_summary_sentence_holds_is_not_told_again() -> None:
+    lead = (
+        "Gunmen stormed the ferry terminal at Orrin on Wednesday afternoon after a long siege by the harbour police, "
+        "killing at least 19 people, including 17 foreigners, in the worst attack on the island for a decade."
+    )
+    text = f"{lead} About 50 other people were wounded, the island's hospital said on Thursday."
+    article = Article(id="t", url=None, source="Wire", title="Terminal attack", text=text)
+    story = Story(id="s", headline="Attack", articles=[ArticleDigest(article, Summary("t", "none", []), Facts("t"))])
+
+    def number(figure: str, counts: str) -> StoryNumber:
+        at = text.index(figure)
+        return StoryNumber(counts, "CARDINAL", "agreed", [Reading(figure, at, at + len(figure), article_id="t")])
+
+    killed, foreigners, wounded = number("19", "people"), number("17", "foreigners"), number("50", "people")
+    assert shown_figures([killed, foreigners, wounded], story) == [killed, foreigners, wounded]
+    story.summary = [SummarySentence(lead, 0, len(lead), article_id="t")]
+    assert shown_figures([killed, foreigners, wounded], story) == [wounded]
+
+
 def test_who_names_people_organisations_and_places_once() -> None:
     def entity(name: str, label: str) -> StoryEntity:
         return StoryEntity(name, label, 1, 1, ["Wire"])
