@@ -3,6 +3,8 @@ chunk, so a token's `sent`, a fact's `sentence` and a summary sentence are the s
 
 from __future__ import annotations
 
+import pytest
+
 from newsbrief.facts.parse import Parsed, parse_articles
 from newsbrief.records import Article
 
@@ -53,3 +55,31 @@ def test_every_token_sits_in_its_rule_sentence_across_chunks(nlp) -> None:
             sentence = parsed.sentence_at(offset + token.idx)
             assert sentence is not None and sentence.start == offset + token.sent.start_char
             assert text[sentence.start : sentence.end] == sentence.text
+
+
+@pytest.mark.parametrize(
+    ("text", "count", "date"),
+    [
+        ("On Friday 120 dockworkers walked out at Lindmoor.", "120", "Friday"),  # no 120th day
+        ("In 1998 45 fishermen died off the Tavey coast.", "45", "1998"),  # nothing follows a year in a date
+        ("By Tuesday 64 boats had left the harbour.", "64", "Tuesday"),
+    ],
+)
+def test_a_count_the_tagger_folds_into_a_date_is_set_apart(nlp, text: str, count: str, date: str) -> None:
+    [parsed] = parse_articles([Article(id="c", url=None, source="test", title="", text=text)], nlp)
+    [(_, doc)] = parsed.chunks
+    labels = {ent.text: ent.label_ for ent in doc.ents}
+    assert labels.get(count) == "CARDINAL" and labels.get(date) == "DATE"
+
+
+@pytest.mark.parametrize(
+    ("text", "expression"),
+    [
+        ("The ferry sailed on March 3 2026 from Lindmoor.", "March 3 2026"),
+        ("The ferry sailed at 9 in the morning from Lindmoor.", "9 in the morning"),
+    ],
+)
+def test_calendar_expressions_keep_their_own_numbers(nlp, text: str, expression: str) -> None:
+    [parsed] = parse_articles([Article(id="c", url=None, source="test", title="", text=text)], nlp)
+    [(_, doc)] = parsed.chunks
+    assert expression in {ent.text for ent in doc.ents}

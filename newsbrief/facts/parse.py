@@ -9,17 +9,23 @@ sentence starts on each chunk before the parser runs (spaCy's parser keeps prese
 `token.sent`, a fact's `sentence` and a summary sentence all end at the same places. The rule-based splitter is the
 source of truth because it handles titles and short forms ("Sen. Ada Price", "the U.S. Navy"), wire datelines and
 run-on text the same way for every stage, and does so without a model.
+
+The small model sometimes folds a count into the date or time beside it ("On Friday 120 workers walked out" tags
+"Friday 120" a date); `with_counts_apart` sets such a count apart by the calendar's own rules before any stage reads
+the entities.
 """
 
 from __future__ import annotations
 
 import bisect
+import calendar
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from spacy.language import Language
 from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
 
 from newsbrief.records import Article, Span
 from newsbrief.text import split_sentences
@@ -27,6 +33,9 @@ from newsbrief.text import split_sentences
 CHUNK_CHARS = 20_000
 _PARAGRAPH_BREAK = re.compile(r"\n+")
 _SPACE = re.compile(r"\s+")
+_CALENDAR_NAMES = frozenset(
+    name.casefold() for name in [*calendar.day_name, *calendar.month_name, *calendar.month_abbr] if name
+)
 
 
 @dataclass
@@ -151,9 +160,47 @@ def parse_articles(articles: Sequence[Article], nlp: Language, batch_size: int =
         chunks = []
         while pending is not None and pending[1][0] == index:
             doc, (_, offset) = pending
-            chunks.append((offset, doc))
+            chunks.append((offset, with_counts_apart(doc)))
             pending = next(stream, None)
         yield Parsed(article, chunks, sentences.pop(index))
+
+
+def with_counts_apart(doc: Doc) -> Doc:
+    """`doc` with counts the small tagger folded into a date or a time set apart as CARDINAL entities: a number that
+    cannot be part of the calendar expression it ends or opens ("on Thursday 43 vessels" is no 43rd day, "in 1998 45
+    people" no day after a year, "up from 41 in the morning" no 41 o'clock), so the count is a figure again and the
+    date keeps only its own words."""
+    entities = []
+    for ent in doc.ents:
+        if ent.label_ == "DATE" and len(ent) > 1 and _count_after_date(ent[-2], ent[-1]):
+            entities += [
+                SpacySpan(doc, ent.start, ent.end - 1, "DATE"),
+                SpacySpan(doc, ent.end - 1, ent.end, "CARDINAL"),
+            ]
+        elif ent.label_ == "TIME" and len(ent) > 1 and _count_before_time(ent[0], ent[1]):
+            entities += [
+                SpacySpan(doc, ent.start, ent.start + 1, "CARDINAL"),
+                SpacySpan(doc, ent.start + 1, ent.end, "TIME"),
+            ]
+        else:
+            entities.append(ent)
+    if len(entities) != len(doc.ents):
+        doc.ents = entities
+    return doc
+
+
+def _count_after_date(before: Token, number: Token) -> bool:
+    """A bare number after a year (dates never go on past it), or over 31 after a weekday or a month name."""
+    if not number.text.isdigit():
+        return False
+    if before.text.isdigit() and len(before.text) == 4:
+        return True
+    return before.text.casefold().rstrip(".") in _CALENDAR_NAMES and 31 < int(number.text) < 1000
+
+
+def _count_before_time(number: Token, after: Token) -> bool:
+    """A bare number over 24 before a preposition ("41 in the morning"): no hour of the clock."""
+    return number.text.isdigit() and 24 < int(number.text) < 1000 and after.pos_ == "ADP"
 
 
 def with_sentence_starts(doc: Doc, offset: int, starts: set[int]) -> Doc:
