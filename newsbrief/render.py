@@ -42,7 +42,7 @@ from newsbrief.records import (
     TimelineEntry,
     to_jsonable,
 )
-from newsbrief.stories.facts import AGREED, CONFLICT, DIFFER, lemma
+from newsbrief.stories.facts import AGREED, CONFLICT, DIFFER, is_heading, lemma
 from newsbrief.stories.rank import highlight_pattern
 from newsbrief.text import split_sentences
 
@@ -209,17 +209,21 @@ def _sentences(text: str) -> tuple[Span, ...]:
 
 def who(entities: Sequence[StoryEntity], most: int = WHO_SHOWN) -> list[str]:
     """The story's first `most` names of people, organisations and places, each once: who acted and where. A
-    nationality, a product, a title or an event ("Israeli", "Java 7", "State of the Union") is none of them."""
-    return list(dict.fromkeys(e.name for e in entities if e.label in PEOPLE | ORGANISATIONS | PLACES))[:most]
+    nationality, a product, a title or an event ("Israeli", "Java 7", "State of the Union") is none of them, nor
+    words set in capitals as a heading (`is_heading`: "DANDELION CROQUETTES")."""
+    named = (e.name for e in entities if e.label in PEOPLE | ORGANISATIONS | PLACES and not is_heading(e.name))
+    return list(dict.fromkeys(named))[:most]
 
 
 def shown_quotes(quotes: Sequence[StoryQuote]) -> list[StoryQuote]:
     """The quotes worth a line of the brief: a statement of at least STATEMENT_WORDS words, not a phrase in quote
     marks ("East Africa network", "not too distant future"), which names a term or marks a doubt rather than says
-    something; by someone the text names, by name first, then by role ("a spokeswoman"). A quote nobody is named for
-    tells the reader nothing a summary sentence would not, and may be the writer's own words in quote marks."""
+    something; by someone the text names, by name first (a name is capitalised: "people" names no one), then by role
+    ("a spokeswoman"). A quote nobody is named for tells the reader nothing a summary sentence would not, and may be
+    the writer's own words in quote marks."""
     statements = [q for q in quotes if len(q.text.split()) >= STATEMENT_WORDS]
-    return [q for q in statements if q.speaker] + [q for q in statements if not q.speaker and q.speaker_role]
+    named = [q for q in statements if q.speaker and q.speaker[:1].isupper()]
+    return named + [q for q in statements if not q.speaker and q.speaker_role]
 
 
 def headline_url(story: Story) -> str:

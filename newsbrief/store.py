@@ -36,8 +36,8 @@ from newsbrief.records import Article, ArticleDigest, Story, StoryFacts
 from newsbrief.window import Window
 
 LOCK_WAIT = 60.0  # seconds a run waits for another run's write on the same store
-DIGEST_FORMAT = 10  # bump when summaries or facts change meaning, so cached digests are recomputed
-STORY_FORMAT = 5  # bump when grouping, story summaries or story facts change meaning: cached stories are recomputed
+DIGEST_FORMAT = 11  # bump when summaries or facts change meaning, so cached digests are recomputed
+STORY_FORMAT = 6  # bump when grouping, story summaries or story facts change meaning: cached stories are recomputed
 
 _MIGRATIONS: list[str] = [
     """

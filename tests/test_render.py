@@ -217,6 +217,8 @@ def test_a_phrase_in_quote_marks_or_a_quote_nobody_is_named_for_is_not_shown_as_
     statement = StoryQuote("The bridge will carry trams by spring", "Ines Calloway", None, "direct", [ref])
     by_role = StoryQuote("The ferry will run every hour from May", None, "a spokeswoman", "direct", [ref])
     assert shown_quotes([scare, unnamed, by_role, statement]) == [statement, by_role]
+    generic = StoryQuote("they deserve whatever they get from the company", "people", None, "reported", [ref])
+    assert shown_quotes([generic, statement]) == [statement]  # "people" names no one
 
 
 def test_a_story_dated_only_by_its_files_time_shows_no_time() -> None:
@@ -397,7 +399,9 @@ def test_who_names_people_organisations_and_places_once() -> None:
         entity("North Pier", "FAC"),
         entity("Merrow", "LOC"),
     ]
+    entities.insert(1, entity("DANDELION CROQUETTES", "ORG"))  # a heading in capitals, not a name
     assert who(entities) == ["Ines Calloway", "Lindmoor Harbour Board", "Lindmoor", "North Pier"]
+    assert who([entity("UNICEF", "ORG")]) == ["UNICEF"]
     assert "**Who:** Ines Calloway" in render_markdown(make_brief())
 
 

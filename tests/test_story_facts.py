@@ -124,6 +124,15 @@ def test_count_words_under_ten_and_times_of_day_are_not_figures(text: str, value
     assert is_informative(NumberFact(text, 0, len(text), kind="CARDINAL", value=value)) is shown
 
 
+@pytest.mark.parametrize(
+    ("counts", "shown"),
+    [("VOLUNTEERING AT THE SOIL SEED BANK", False), ("WILD GREENS", False), ("FBI agents", True), ("UNICEF", True),
+     ("NGOs", True), ("people", True)],
+)  # fmt: skip
+def test_a_number_that_heads_a_section_in_capitals_is_not_a_figure(counts: str, shown: bool) -> None:
+    assert is_informative(NumberFact("12", 0, 2, kind="CARDINAL", value=12, counts=counts)) is shown
+
+
 def test_timeline_is_dated_deduplicated_and_in_order(facts: StoryFacts) -> None:
     isos = [e.iso for e in facts.timeline]
     assert isos == sorted(isos, key=iso_start)

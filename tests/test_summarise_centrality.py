@@ -239,6 +239,7 @@ LEAD_SENTENCE = "The council closed Lindmoor harbour on Monday after a storm bro
         "Check out our harbour page for the latest sailing times.",
         "Visit our website for a full list of closed roads.",
         "Tell us what you think of the new ferry timetable.",
+        "The full report will be available to all of our readers after 30 days.",
     ],
 )
 def test_captions_credits_footers_slugs_and_bylines_are_never_units(line: str) -> None:

@@ -496,16 +496,24 @@ def _phrase_key(number: NumberFact) -> str:
 
 def is_informative(number: NumberFact) -> bool:
     """A figure worth showing on its own: not a count word under ten ("one payment", "two members" name no
-    statistic), not a time of day ("21:14 UTC", "6 a.m."), which the timeline carries, and not a year the tagger
+    statistic), not a time of day ("21:14 UTC", "6 a.m."), which the timeline carries, nor a heading's number ("2 SEED
+    BANKS": `is_heading`), and not a year the tagger
     took for a count ("the 1948 war"). A count in a year's range without a separator ("1,948") is a year unless it
     directly counts a plural noun ("1500 troops", "1200 people"; `NumberFact.counts_plural`, read from the
     parse at extraction): a year before a noun mostly names one thing. Money
     and measures ("$1500", "2000 tonnes") carry their unit and are never years."""
     if number.value is not None and number.value < 10 and not any(c.isdigit() for c in number.text):
         return False
-    if _TIME_OF_DAY.search(number.text):
+    if _TIME_OF_DAY.search(number.text) or is_heading(number.counts or ""):
         return False
     return number.kind != "CARDINAL" or not _YEAR.search(number.text) or number.counts_plural
+
+
+def is_heading(words: str) -> bool:
+    """Whether words are set in capitals as a heading or a list's label is ("2 VOLUNTEERING AT THE SEED BANK",
+    "DANDELION CROQUETTES"), not as a name: several words and no lower-case letter. One word in capitals may be an
+    acronym ("NATO", "UNICEF") and is left alone."""
+    return len(LETTERS.findall(words)) > 1 and not any(c.islower() for c in words)
 
 
 def is_conversion(text: str, number: Span) -> bool:

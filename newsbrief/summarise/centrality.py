@@ -81,8 +81,9 @@ _BOILERPLATE = re.compile(
     # a caption, credit or gallery label, and an editor's note to subscribers
     r"|(?:photo(?:graph)?s?|pictures?|pictured|images?|gallery|credits?|caption|illustration|video)(?:\s+credits?)?\s*:"
     r"|(?:eds?|editors?(?:'s|\u2019s)? notes?)\s*:)"
-    # anywhere: a gallery count, an agency photo credit, a syndication footer, a wire slug ("_ once, 2nd graf pvs")
-    r"|\|\s*\d+\s+(?:photos|pictures|images|videos|slides)\b|\((?:[a-z]+\s+)?photo\s*/"
+    # anywhere: a gallery count, an agency photo credit, a syndication footer, a wire slug ("_ once, 2nd graf pvs"),
+    # the outlet speaking of its readers ("will be available to all of our readers after 30 days")
+    r"|\|\s*\d+\s+(?:photos|pictures|images|videos|slides)\b|\((?:[a-z]+\s+)?photo\s*/|\bour\ (?:readers|subscribers)\b"
     r"|\b(?:was|is)\s+originally\s+(?:published|posted)\s+(?:in|on|at)\b"
     r"|,\s*(?:(?:\d+(?:st|nd|rd|th)|\d+|graf|pickup)\s+){1,3}(?:pvs|prv)\W*$",
     re.IGNORECASE,
