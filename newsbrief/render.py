@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -51,6 +51,7 @@ from newsbrief.text import split_sentences
 _CLAUSE_BREAK = re.compile(r"[,;:](?=\s)|[()\u2014\u2013]|\s-{1,2}\s|\s_\s|[.!?][\"'\u201d)]*(?=\s|$)|\n")
 STATEMENT_WORDS = 5  # a quotation shorter than this is a term or a scare quote, not a statement
 _NON_SPACE = re.compile(r"\S+")
+_DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those"})  # a noun phrase opens
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d)]*|\n")
 _RELATIVE = re.compile(r"(?:which|who|whom|whose|where)\b", re.IGNORECASE)
 WHO_SHOWN = 4  # names on a story's Who line
@@ -197,8 +198,10 @@ def _past_reported_that(text: str, start: int, figure: int) -> int:
     words = list(_NON_SPACE.finditer(text, start, figure))
     if not words or lemma(words[0].group().strip("\"'`\u2018\u201c"), "VERB") not in REPORTING_VERBS:
         return start
-    that = next((w for w in words[1:] if w.group().casefold() == "that"), None)
-    return that.end() if that else start  # the stretch's words are joined with their spaces trimmed
+    that = next((i for i, w in enumerate(words) if i and w.group().casefold() == "that"), None)
+    if that is None or any(w.group().casefold() in _DETERMINERS for w in words[1:that]):
+        return start  # "said the ship that carried ...": a relative "that", whose noun the stretch needs
+    return words[that].end()  # the stretch's words are joined with their spaces trimmed
 
 
 @lru_cache(maxsize=64)
@@ -319,22 +322,32 @@ def timeline_parts(story: Story) -> list[tuple[str, list[TimelineEntry]]]:
             by_day.setdefault(entry.iso, []).append(entry)
     dated = [d.article.published for d in story.articles if d.article.published is not None]
     today = max(dated).date().isoformat() if dated else None
-    future = [entries[-1] for day, entries in by_day.items() if today is not None and day > today]
-    scheduled = {(e.sentence.article_id, e.sentence.start) for e in future}
-    past = []
+    used: set[tuple[str, int]] = set()  # sentences already under a day: one sentence may name two
+
+    def first_unused(candidates: Iterable[TimelineEntry]) -> TimelineEntry | None:
+        chosen = next((e for e in candidates if (e.sentence.article_id, e.sentence.start) not in used), None)
+        if chosen is not None:
+            used.add((chosen.sentence.article_id, chosen.sentence.start))
+        return chosen
+
+    future, past = [], []
+    for day, entries in by_day.items():
+        if today is not None and day > today and (latest := first_unused(reversed(entries))):
+            future.append(latest)
     for day, entries in reversed(by_day.items()):
-        unseen = [e for e in entries if (e.sentence.article_id, e.sentence.start) not in scheduled]
-        if (today is None or day <= today) and unseen:
-            past.append(min(unseen, key=lambda e: _hindsight(e, day)))
+        by_hindsight = sorted(entries, key=partial(_hindsight, day=day))  # stable: the earliest of a kind first
+        if (today is None or day <= today) and (first := first_unused(by_hindsight)):
+            past.append(first)
     return [(label, items) for label, items in (("When", past), ("Next", future)) if items]
 
 
 def _hindsight(entry: TimelineEntry, day: str) -> int:
     """0 for a report published after the day it tells (it knows how the day went), 1 on that day, 2 before it or
-    undated (a report from before a day can only tell what was planned for it)."""
+    undated (a report from before a day can only tell what was planned for it). The report's own calendar day, as
+    its relative dates were read against it."""
     published = entry.sentence.published
-    reported = published.astimezone(UTC).date().isoformat() if published else ""
-    return 0 if reported > day[:10] else 1 if reported == day[:10] else 2
+    reported = published.date().isoformat() if published else ""
+    return 0 if reported > day else 1 if reported == day else 2
 
 
 def figure_values(number: StoryNumber) -> list[tuple[str, list[Reading]]]:
@@ -360,10 +373,15 @@ def shown_figures(numbers: Sequence[StoryNumber], story: Story, most: int = FIGU
         if not number.counts:
             continue
         phrases = {figure_phrase(refs[0], story, number.counts) for _, refs in figure_values(number)}
-        if not all(any(phrase.strip("…") in told for told in shown) for phrase in phrases):
+        if not all(any(_holds(told, phrase.strip("…")) for told in shown) for phrase in phrases):
             kept.append(number)
             shown += phrases
     return kept
+
+
+def _holds(text: str, words: str) -> bool:
+    """Whether `words` stand in `text` as whole words ("12 people" is not in "112 people")."""
+    return re.search(rf"(?<!\w){re.escape(words)}(?!\w)", text) is not None
 
 
 def figure_note(sentence: SummarySentence, story: Story) -> str:

@@ -13,6 +13,7 @@ held-out sentence is longer (`bench/limits.py calibrate`).
 from __future__ import annotations
 
 import bisect
+import calendar
 import hashlib
 import re
 import unicodedata
@@ -42,6 +43,10 @@ _NOT_A_NAME = frozenset(
 )
 # A run of letters: a word with no digits or underscores ("homes", "Rwandans", "basis" in "9 basis points").
 LETTERS = re.compile(r"[^\W\d_]+")
+# The calendar's capitalised words, lower-cased: weekdays, months and their short forms ("Sept" too).
+CALENDAR_WORDS = frozenset(
+    name.casefold() for name in [*calendar.day_name, *calendar.month_name, *calendar.month_abbr, "Sept"] if name
+)
 # "Q." or "A." opening a paragraph labels an interview transcript's turn: the label is not a sentence of its own.
 TURN_LABEL = re.compile(r"[QA]\.")
 # A sentence of an embedded post, or one that sends the reader elsewhere, carries a link or a handle.

@@ -70,3 +70,14 @@ def test_a_clause_that_opens_on_a_reporting_verb_after_a_break_starts_after_its_
 def test_a_short_sentence_is_shown_whole_with_who_said_it() -> None:
     text = "The harbour master said that 40 boats had sunk near the old pier."
     assert phrase(text, "40") == text
+
+
+def test_a_relative_that_after_a_reporting_verb_keeps_its_noun() -> None:
+    """ "said the ferry that carried 300 people": the "that" opens a relative clause of "the ferry", not what was
+    said, so the stretch keeps the noun it describes."""
+    text = (
+        "Late on Friday evening, after the storm had passed over the northern coast, the coastguard said the ferry "
+        "that carried 300 people had reached the harbour at Lindmoor."
+    )
+    assert len(text.split()) > FIGURE_SENTENCE_WORDS
+    assert "the ferry that carried 300 people" in phrase(text, "300")

@@ -63,6 +63,7 @@ def test_every_token_sits_in_its_rule_sentence_across_chunks(nlp) -> None:
         ("On Friday 120 dockworkers walked out at Lindmoor.", "120", "Friday"),  # no 120th day
         ("In 1998 45 fishermen died off the Tavey coast.", "45", "1998"),  # nothing follows a year in a date
         ("By Tuesday 64 boats had left the harbour.", "64", "Tuesday"),
+        ("On Friday 1,200 dockworkers walked out at Lindmoor.", "1,200", "Friday"),  # a separator: no day, no year
     ],
 )
 def test_a_count_the_tagger_folds_into_a_date_is_set_apart(nlp, text: str, count: str, date: str) -> None:

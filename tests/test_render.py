@@ -382,6 +382,8 @@ def test_a_figure_whose_words_a_summary_sentence_holds_is_not_told_again() -> No
     assert shown_figures([killed, foreigners, wounded], story) == [killed, foreigners, wounded]
     story.summary = [SummarySentence(lead, 0, len(lead), article_id="t")]
     assert shown_figures([killed, foreigners, wounded], story) == [wounded]
+    story.summary = [SummarySentence("An earlier raid had wounded 150 people.", 0, 10, article_id="x")]
+    assert shown_figures([wounded], story) == [wounded]  # "50 other people" is not in "150 people": whole words
 
 
 def test_who_names_people_organisations_and_places_once() -> None:
@@ -401,7 +403,7 @@ def test_who_names_people_organisations_and_places_once() -> None:
     ]
     entities.insert(1, entity("DANDELION CROQUETTES", "ORG"))  # a heading in capitals, not a name
     assert who(entities) == ["Ines Calloway", "Lindmoor Harbour Board", "Lindmoor", "North Pier"]
-    assert who([entity("UNICEF", "ORG")]) == ["UNICEF"]
+    assert who([entity("UNICEF", "ORG"), entity("U.S.", "GPE")]) == ["UNICEF", "U.S."]  # acronyms
     assert "**Who:** Ines Calloway" in render_markdown(make_brief())
 
 

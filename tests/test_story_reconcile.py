@@ -53,3 +53,6 @@ def test_a_copy_adds_a_source_but_no_outlet_and_the_newest_statement_leads() -> 
     quotes = merge_story_facts(digests, copies={"copy": "a"}).quotes
     assert quotes[0].text.startswith("The owners have moved")
     assert [s.article_id for s in quotes[1].sources] == ["a", "copy"]  # the copy is still listed as a carrier
+    late_copy = digest(early, "late", "Syndicate Daily", MONDAY.replace(hour=20))  # after the newer statement
+    quotes = merge_story_facts([*digests, late_copy], copies={"copy": "a", "late": "a"}).quotes
+    assert quotes[0].text.startswith("The owners have moved")  # a late copy makes no statement new

@@ -81,3 +81,17 @@ def test_a_past_day_is_told_by_a_report_from_that_day_on_and_a_day_ahead_by_the_
     parts = dict(timeline_parts(story))
     assert [e.sentence.text for e in parts["When"]] == ["The harbour reopened on Tuesday."]
     assert [e.sentence.text for e in parts["Next"]] == [resume]
+
+
+def test_a_sentence_naming_two_days_is_told_under_one() -> None:
+    """ "Ferries will resume on Friday" read as two days ahead (a misread weekday) is one Next line, not two."""
+    thursday = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+    resume = "Ferries will resume on Friday."
+    timeline = [
+        _reported("2026-11-27", "Friday", resume, thursday),
+        _reported("2026-11-28", "Friday", resume, thursday),
+    ]
+    article = Article(id="a", url=None, source="Wire", title="Ferry", text=TEXT, published=thursday)
+    digest = ArticleDigest(article, Summary("a", "lead", []), Facts("a"))
+    story = Story(id="s", headline="Ferry", articles=[digest], summary=[], facts=StoryFacts(timeline=timeline))
+    assert [e.iso for e in dict(timeline_parts(story))["Next"]] == ["2026-11-27"]

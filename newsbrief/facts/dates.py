@@ -1043,9 +1043,8 @@ def _opens_with_participle(verb: Token) -> bool:
     """Whether the clause of `verb` opens with a present participle right after a comma ("ended on Friday, leaving
     the port shut on Saturday"): an adverbial clause of what followed or went with the main event, as an `advcl` is,
     though the parser often coordinates its verb with the main one, the participle as its subject."""
-    first = verb.doc[verb.left_edge.i]
-    before = verb.doc[first.i - 1] if first.i > 0 else None
-    return first.tag_ == "VBG" and first.dep_ not in ("amod", "compound") and before is not None and before.text == ","
+    first = verb.left_edge
+    return first.tag_ == "VBG" and first.dep_ not in ("amod", "compound") and first.i > 0 and first.nbor(-1).text == ","
 
 
 def _at_the_time(verb: Token) -> bool:

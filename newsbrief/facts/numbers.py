@@ -224,7 +224,8 @@ def counts_plural(ent: SpacySpan, end: int, counts: str | None, sentence_end: in
     if not gap or not rest.startswith(counts, gap):
         return False
     head = end + gap + counts.rfind(words[-1])
-    return any(t.idx == head and t.tag_ in ("NNS", "NNPS") for t in ent.doc[ent.start :])
+    token = ent.doc.char_span(head, head + len(words[-1]), alignment_mode="expand")
+    return token is not None and token[0].idx == head and token[0].tag_ in ("NNS", "NNPS")
 
 
 def read_entity(ent: SpacySpan) -> tuple[int, int, float | None]:

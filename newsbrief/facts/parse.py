@@ -18,7 +18,6 @@ the entities.
 from __future__ import annotations
 
 import bisect
-import calendar
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -28,14 +27,11 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from newsbrief.records import Article, Span
-from newsbrief.text import split_sentences
+from newsbrief.text import CALENDAR_WORDS, split_sentences
 
 CHUNK_CHARS = 20_000
 _PARAGRAPH_BREAK = re.compile(r"\n+")
 _SPACE = re.compile(r"\s+")
-_CALENDAR_NAMES = frozenset(
-    name.casefold() for name in [*calendar.day_name, *calendar.month_name, *calendar.month_abbr] if name
-)
 
 
 @dataclass
@@ -190,12 +186,15 @@ def with_counts_apart(doc: Doc) -> Doc:
 
 
 def _count_after_date(before: Token, number: Token) -> bool:
-    """A bare number after a year (dates never go on past it), or over 31 after a weekday or a month name."""
-    if not number.text.isdigit():
+    """A bare number after a year (dates never go on past it), or one over 31 (or with a thousands separator) after a
+    weekday or a month name."""
+    digits = number.text.replace(",", "")
+    if not digits.isdigit():
         return False
     if before.text.isdigit() and len(before.text) == 4:
         return True
-    return before.text.casefold().rstrip(".") in _CALENDAR_NAMES and 31 < int(number.text) < 1000
+    # a thousands separator makes neither a day nor a year ("Friday 1,200")
+    return before.text.casefold().rstrip(".") in CALENDAR_WORDS and ("," in number.text or 31 < int(digits) < 1000)
 
 
 def _count_before_time(number: Token, after: Token) -> bool:

@@ -218,7 +218,7 @@ def story_quotes(digests: Sequence[ArticleDigest], copies: Mapping[str, str] | N
         story_quote = StoryQuote(first.text, speaker, role, kind, sources)
         carriers = {a.id for a, _ in quotes}
         outlets = len({a.source for a, _ in quotes if (copies or {}).get(a.id) not in carriers})
-        newest = -_time(quotes[-1][0]).timestamp()
+        newest = -_time(first_article).timestamp()  # when it was first said: a late copy makes no quote new
         merged.append((-outlets, kind != "direct", newest, _position(first_article, first), story_quote))
     return [q for *_, q in sorted(merged, key=lambda m: m[:4])]
 
@@ -512,8 +512,8 @@ def is_informative(number: NumberFact) -> bool:
 def is_heading(words: str) -> bool:
     """Whether words are set in capitals as a heading or a list's label is ("2 VOLUNTEERING AT THE SEED BANK",
     "DANDELION CROQUETTES"), not as a name: several words and no lower-case letter. One word in capitals may be an
-    acronym ("NATO", "UNICEF") and is left alone."""
-    return len(LETTERS.findall(words)) > 1 and not any(c.islower() for c in words)
+    acronym ("NATO", "UNICEF", "U.S.") and is left alone."""
+    return len(words.split()) > 1 and LETTERS.search(words) is not None and not any(c.islower() for c in words)
 
 
 def is_conversion(text: str, number: Span) -> bool:

@@ -83,7 +83,6 @@ summit and the scandal; the NASA-Russia launch accord and two docking reports un
 
 from __future__ import annotations
 
-import calendar
 import re
 import zlib
 from collections.abc import Collection, Sequence
@@ -98,11 +97,9 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 from newsbrief.embed import encode
 from newsbrief.records import SOURCE_FROM_LOCATION, UNTITLED, Article
+from newsbrief.text import CALENDAR_WORDS
 
 _WORD = re.compile(r"\w+")
-_CALENDAR = frozenset(
-    name.lower() for name in [*calendar.day_name, *calendar.month_name, *calendar.month_abbr, "Sept"] if name
-)
 # A run of capitalised words, allowing the lower-case particles inside names ("Bank of Vellmar", "Ana de Sola").
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'-]*(?:\s+(?:(?:of|de|da|del|van|von|al|bin|the)\s+)?[A-Z][\w'-]*)*")
 # Endings that make another form of the same name: plural, possessive, people of a place ("Americans", "Israeli").
@@ -164,9 +161,9 @@ def capitalised_runs(text: str) -> list[str]:
     runs = []
     for match in _CAPITALISED_RUN.finditer(text):
         words = match.group().lower().split()
-        while words and (words[0] in ENGLISH_STOP_WORDS or words[0] in _CALENDAR):
+        while words and (words[0] in ENGLISH_STOP_WORDS or words[0] in CALENDAR_WORDS):
             words.pop(0)
-        while words and words[-1] in _CALENDAR:
+        while words and words[-1] in CALENDAR_WORDS:
             words.pop()
         if words:
             runs.append(" ".join(words))

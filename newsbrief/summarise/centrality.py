@@ -111,12 +111,13 @@ _DANGLING_OPENER = re.compile(
     r"|^(?:[^\s,;:]+\s+){0,5}[^\s,;:]+,\s+(?:he|she|it|they|this|that|these|those)(?=[\s'\u2019])",
     re.IGNORECASE,
 )
+# How a sentence ends: its stop, perhaps inside closing quotes or brackets.
+_ENDS_SENTENCE = re.compile(r"[.!?\u2026][\"'\u2019\u201d)\]]*\s*$")
+# The reader addressed (`_addresses_reader`).
+_SECOND_PERSON = re.compile(r"\b(?:you|your|yours|yourself|yourselves)\b", re.IGNORECASE)
 # A unit that is not a sentence of the report: any sentence of a paragraph opened by a dash or bullet (a caption, a
 # sign-off such as "- Ann Lee on behalf of the team", a list item whose heading is elsewhere), or a sentence that
 # ends in a colon, which announces what follows it.
-# How a sentence ends: its stop, perhaps inside closing quotes or brackets.
-_ENDS_SENTENCE = re.compile(r"[.!?\u2026][\"'\u2019\u201d)\]]*\s*$")
-_SECOND_PERSON = re.compile(r"\b(?:you|your|yours|yourself|yourselves)\b", re.IGNORECASE)
 _LIST_MARK = re.compile(r"[ \t]*[-\u2013\u2014\u2022*]\s")
 _ANNOUNCES = re.compile(r":\W*$")
 # A chronology's entry opens with its date and a colon ("1977: Elected to parliament ...", "Oct. 9, 1998: Named
