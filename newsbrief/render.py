@@ -43,7 +43,7 @@ from newsbrief.records import (
     to_jsonable,
 )
 from newsbrief.stories.facts import AGREED, CONFLICT, DIFFER, is_heading, lemma
-from newsbrief.stories.rank import highlight_pattern
+from newsbrief.stories.rank import highlight_pattern, newest_published
 from newsbrief.text import split_sentences
 
 # Where a figure's clause ends: a comma, semicolon or colon before a space (not "11,000"), a bracket or a dash, or
@@ -320,8 +320,8 @@ def timeline_parts(story: Story) -> list[tuple[str, list[TimelineEntry]]]:
     for entry in story.facts.timeline:
         if not is_told(entry.sentence):
             by_day.setdefault(entry.iso, []).append(entry)
-    dated = [d.article.published for d in story.articles if d.article.published is not None]
-    today = max(dated).date().isoformat() if dated else None
+    latest = newest_published(story.articles)
+    today = latest.date().isoformat() if latest else None
     used: set[tuple[str, int]] = set()  # sentences already under a day: one sentence may name two
 
     def first_unused(candidates: Iterable[TimelineEntry]) -> TimelineEntry | None:

@@ -5,19 +5,19 @@ fact stays as traceable as the article facts it came from.
 
 - Quotes match on normalised text (case, punctuation, quote marks and spacing ignored); a quote whose words run
   inside another's at word boundaries is the same quote trimmed.
-- Numbers are grouped by kind and by the lemma of what they count (the counted noun's head; for a quantity with
-  no counted noun, its unit word); two counted nouns are one group where two outlets give one value for them in
+- Numbers are grouped by kind and by the lemma of what they count (the counted noun's head; for a quantity with no
+  counted noun, its unit word); two counted nouns are one group where two outlets give one value for them in
   sentences that say the same thing ("3,400 members", "3,400 dockworkers": `_joined_heads`). Readings with equal
   values are one figure, unless one is a rate and the other a count ("a dozen ships a day" more at anchor and "12
-  ships have diverted" are two); different figures of the same
-  group are the same quantity only where their sentences say the same thing (MiniLM cosine >= SAME_MATTER), since one
-  story counts many things in "people" (evacuated, rescued, sheltered), and do not give them for different places
-  or bodies (one storm's tolls in three countries; House members and senators), nor, for a figure in a unit of
-  measure, of different things (`_same_measured`: the ten-year and the two-year yield). A figure restated in other
-  units in parentheses ("180 mph (290 kph)"), a year taken for a count ("the 1948 war") and a figure inside a quotation
-  (the speaker's claim, shown as the outlet's figure once the quote marks are cut away) are not figures. A group whose
-  different outlets publish disjoint figures within SAME_TIME of each other is a `conflict` (one outlet's updates
-  are not outlets disagreeing); different figures further apart in time are `changed`.
+  ships have diverted" are two); different figures of the same group are the same quantity only where their
+  sentences say the same thing (MiniLM cosine >= SAME_MATTER), since one story counts many things in "people"
+  (evacuated, rescued, sheltered), and do not give them for different places or bodies (one storm's tolls in three
+  countries; House members and senators), nor, for a figure in a unit of measure, of different things
+  (`_same_measured`: the ten-year and the two-year yield). A figure restated in other units in parentheses ("180 mph
+  (290 kph)"), a year taken for a count ("the 1948 war") and a figure inside a quotation (the speaker's claim, shown
+  as the outlet's figure once the quote marks are cut away) are not figures. A group whose different outlets publish
+  disjoint figures within SAME_TIME of each other is a `conflict` (one outlet's updates are not outlets
+  disagreeing); different figures further apart in time are `changed`.
 - A syndicated copy (`copies`) is a source of a quote, but its figure counts only where its original lacks it, so
   a copy never makes a number look confirmed by a second outlet.
 - Timeline entries are (resolved date, sentence) pairs; two outlets' sentences with the same date are one event where
@@ -497,11 +497,10 @@ def _phrase_key(number: NumberFact) -> str:
 def is_informative(number: NumberFact) -> bool:
     """A figure worth showing on its own: not a count word under ten ("one payment", "two members" name no
     statistic), not a time of day ("21:14 UTC", "6 a.m."), which the timeline carries, nor a heading's number ("2 SEED
-    BANKS": `is_heading`), and not a year the tagger
-    took for a count ("the 1948 war"). A count in a year's range without a separator ("1,948") is a year unless it
-    directly counts a plural noun ("1500 troops", "1200 people"; `NumberFact.counts_plural`, read from the
-    parse at extraction): a year before a noun mostly names one thing. Money
-    and measures ("$1500", "2000 tonnes") carry their unit and are never years."""
+    BANKS": `is_heading`), and not a year the tagger took for a count ("the 1948 war"). A count in a year's range
+    without a separator ("1,948") is a year unless it directly counts a plural noun ("1500 troops", "1200 people";
+    `NumberFact.counts_plural`, read from the parse at extraction): a year before a noun mostly names one thing.
+    Money and measures ("$1500", "2000 tonnes") carry their unit and are never years."""
     if number.value is not None and number.value < 10 and not any(c.isdigit() for c in number.text):
         return False
     if _TIME_OF_DAY.search(number.text) or is_heading(number.counts or ""):

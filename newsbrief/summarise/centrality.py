@@ -37,12 +37,12 @@ Which data each decision saw (CNN/DM dev, 125 articles; `bench/summarize_cv.py`,
   CNN/DM the boilerplate and splitting rules change no summary, and the `follows` rule costs 0.8 R-1 / 0.7 R-2
   under cross-validation (against -2.1 / -1.9 for making such sentences ineligible outright); the reader rule
   changes 7 of 125 summaries (`clean-lead` 40.90 / 18.86 -> 40.74 / 18.98), kept because a brief is no place for
-  "Here is all the information you need". MIN_WORDS is a round
-  value that was checked, not searched.
+  "Here is all the information you need". MIN_WORDS is a round value that was checked, not searched.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -229,7 +229,12 @@ def article_units(text: str, short_is_content: bool = True) -> list[_Unit]:
     spans = split_sentences(text)
     # An interview's turns ("Q. Why ...?" / "A. Because ...") answer each other, not the news: none is a summary line.
     interview = any(span.text.startswith("Q. ") for span in spans)
-    for span, inside in zip(spans, inside_quotations(text, [span.start for span in spans]), strict=True):
+    # one pairing of the text's quote marks serves both: which sentences open inside a quotation, and which "you"s
+    # are the outlet's own words (`_addresses_reader`)
+    second_person = [m.start() for m in _SECOND_PERSON.finditer(text)]
+    quoted_at = inside_quotations(text, [span.start for span in spans] + second_person)
+    unquoted_you = [at for at, inside in zip(second_person, quoted_at[len(spans) :], strict=True) if not inside]
+    for span, inside in zip(spans, quoted_at[: len(spans)], strict=True):
         if _BOILERPLATE.search(span.text) or _BYLINE.match(span.text):
             continue
         cut = _PREFIX.match(span.text).end()
@@ -242,7 +247,8 @@ def article_units(text: str, short_is_content: bool = True) -> list[_Unit]:
         readable = words >= MIN_WORDS and not (turn or quoted or _CHRONOLOGY_ENTRY.match(span.text))
         listed = _LIST_MARK.match(text, text.rfind("\n", 0, span.start) + 1) is not None
         readable = readable and not (listed or _ANNOUNCES.search(span.text) or EMBEDDED_POST.search(span.text))
-        readable = readable and not _addresses_reader(text, span) and _ENDS_SENTENCE.search(span.text) is not None
+        ends = _ENDS_SENTENCE.search(span.text) is not None
+        readable = readable and ends and not _addresses_reader(unquoted_you, span)
         dangling = bool(units) and points_back(span.text)
         units.append(_Unit(span, tokens(span.text), words, readable and not dangling, readable and dangling, quoted))
     if short_is_content and (sum(u.words for u in units) <= DEFAULT_WORDS or not any(u.eligible for u in units)):
@@ -250,12 +256,12 @@ def article_units(text: str, short_is_content: bool = True) -> list[_Unit]:
     return units
 
 
-def _addresses_reader(text: str, span: Span) -> bool:
+def _addresses_reader(unquoted_you: Sequence[int], span: Span) -> bool:
     """Whether the sentence speaks to its reader in its own words ("Choose a location that works best for you", "If
-    you missed it, here is ..."): a service or promotional line, not the report. "You" inside a quotation is the
-    speaker's, and the sentence stays."""
-    said = [span.start + m.start() for m in _SECOND_PERSON.finditer(span.text)]
-    return bool(said) and not all(inside_quotations(text, said))
+    you missed it, here is ..."): a service or promotional line, not the report. `unquoted_you` are the text's
+    second-person words outside quotations, in order; a "you" inside one is the speaker's, and the sentence stays."""
+    first = bisect.bisect_left(unquoted_you, span.start)
+    return first < len(unquoted_you) and unquoted_you[first] < span.end
 
 
 def points_back(sentence: str) -> bool:
